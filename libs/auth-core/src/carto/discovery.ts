@@ -1,0 +1,47 @@
+import { CARTO_ACCOUNTS_URL, isLoopbackHost, secureUrl, trimSlashes } from '../urls';
+import { CartoAuthError, ERR_INVALID_RESPONSE } from '../errors';
+import { requestJson } from './api';
+import type { CartoAuthClient } from '../client';
+
+/** Where a tenant's APIs live. */
+export interface TenantInfo {
+  accountId?: string;
+  tenantDomain: string;
+  apiBaseUrl: string;
+}
+
+/**
+ * Finds the API base URL of the signed-in user's tenant, as CARTO's Python client does:
+ * `GET {accountsUrl}/accounts` for `tenant_domain`, then `https://{tenant_domain}/config.yaml` for
+ * `apis.baseUrl`. A configured `apiBaseUrl` always wins; use this only when you do not know it.
+ * The client's `allowedOrigins` must include the accounts origin (it receives the token).
+ */
+export async function discoverTenant(
+  auth: Pick<CartoAuthClient, 'fetch'>,
+  options: { accountsUrl?: string } = {},
+): Promise<TenantInfo> {
+  const accountsUrl = trimSlashes(secureUrl(options.accountsUrl ?? CARTO_ACCOUNTS_URL, 'discoverTenant({ accountsUrl })'));
+  const account = await requestJson<{ id?: string; tenant_domain?: string }>({ fetch: auth.fetch, apiBaseUrl: accountsUrl }, `${accountsUrl}/accounts`);
+  const tenantDomain = account?.tenant_domain;
+  if (typeof tenantDomain !== 'string' || !tenantDomain) {
+    throw new CartoAuthError(ERR_INVALID_RESPONSE, 'The accounts API answered without a tenant_domain.');
+  }
+  const host = tenantDomain.split(':')[0] ?? '';
+  const tenantUrl = `${isLoopbackHost(host) ? 'http' : 'https'}://${tenantDomain}`;
+  const response = await auth.fetch(`${trimSlashes(secureUrl(tenantUrl, 'tenant_domain'))}/config.yaml`);
+  const yaml = response.ok ? await response.text() : '';
+  const apiBaseUrl = baseUrlFromConfig(yaml);
+  if (!apiBaseUrl) throw new CartoAuthError(ERR_INVALID_RESPONSE, `${tenantUrl}/config.yaml has no apis.baseUrl.`, { status: response.status });
+  return { tenantDomain, apiBaseUrl: trimSlashes(secureUrl(apiBaseUrl, 'apis.baseUrl')), ...(account.id ? { accountId: account.id } : {}) };
+}
+
+/** Reads `apis.baseUrl` from CARTO's small `config.yaml` without a YAML dependency. */
+export function baseUrlFromConfig(yaml: string): string | undefined {
+  let inApis = false;
+  for (const line of yaml.split(/\r?\n/)) {
+    if (/^\S/.test(line)) inApis = /^apis:\s*$/.test(line);
+    const match = inApis ? /^\s+baseUrl:\s*["']?([^"'\s#]+)/.exec(line) : null;
+    if (match) return match[1];
+  }
+  return undefined;
+}

@@ -1,0 +1,104 @@
+import { CartoAuthError, ERR_INVALID_TOKEN_REQUEST } from '../errors';
+import { requestJson, type CartoApiClient } from './api';
+
+/** The CARTO APIs an API access token can be allowed to call. */
+export type CartoApi = 'sql' | 'maps' | 'imports' | 'lds';
+
+/** One grant: a connection and a table, a query, a `project.dataset.*` wildcard, or `*`. */
+export interface TokenGrant {
+  connection_name: string;
+  source: string;
+}
+
+/** Body of a token creation (CARTO.md §1). */
+export interface ApiAccessTokenRequest {
+  grants: TokenGrant[];
+  /** Origins allowed to use the token, without trailing slash. Empty: any. */
+  referers?: string[];
+  allowed_apis: CartoApi[];
+  /** ISO date after which the token stops working. Default: never. */
+  expiration_date?: string;
+}
+
+/** An API access token as the Tokens API returns it. */
+export interface ApiAccessToken {
+  token: string;
+  grants: TokenGrant[];
+  referers: string[];
+  allowed_apis: CartoApi[];
+  expiration_date?: string | null;
+  created_at?: string;
+}
+
+const KNOWN_APIS: readonly string[] = ['sql', 'maps', 'imports', 'lds'];
+
+/**
+ * Checks CARTO's rules before anything is sent, so mistakes fail fast with a clear message:
+ * `imports` cannot be combined, referers have no trailing slash, wildcards need two segments before `*`.
+ */
+export function validateTokenRequest(request: Partial<ApiAccessTokenRequest>): void {
+  const fail = (message: string) => {
+    throw new CartoAuthError(ERR_INVALID_TOKEN_REQUEST, message);
+  };
+  if (request.allowed_apis !== undefined) {
+    if (!Array.isArray(request.allowed_apis) || request.allowed_apis.length === 0) fail('allowed_apis must list at least one API.');
+    for (const api of request.allowed_apis) if (!KNOWN_APIS.includes(api)) fail(`Unknown API "${api}" in allowed_apis (sql, maps, imports, lds).`);
+    if (request.allowed_apis.includes('imports') && request.allowed_apis.length > 1) fail('allowed_apis: "imports" cannot be combined with other APIs.');
+  }
+  if (request.referers !== undefined) {
+    for (const referer of request.referers) if (referer.endsWith('/')) fail(`Referer "${referer}" must not end with a slash.`);
+  }
+  if (request.grants !== undefined) {
+    if (!Array.isArray(request.grants) || request.grants.length === 0) fail('grants must contain at least one grant.');
+    for (const grant of request.grants) {
+      if (!grant?.connection_name || !grant.source) fail('Every grant needs a connection_name and a source.');
+      const source = grant.source.trim();
+      if (source !== '*' && source.endsWith('*') && !/^[^.\s]+\.[^.\s]+\.\*$/.test(source)) {
+        fail(`Wildcard source "${source}" needs at least two segments before "*", like project.dataset.*`);
+      }
+    }
+  }
+}
+
+/** Tokens API calls; they need an OAuth token (SPA or M2M), never an API access token. */
+export interface TokensApi {
+  create(request: ApiAccessTokenRequest): Promise<ApiAccessToken>;
+  list(): Promise<ApiAccessToken[]>;
+  get(token: string): Promise<ApiAccessToken>;
+  update(token: string, changes: Partial<ApiAccessTokenRequest>): Promise<ApiAccessToken>;
+  delete(token: string): Promise<void>;
+}
+
+/**
+ * A client for CARTO's Tokens API (`/v3/tokens`). Creation counts against a quota: cache the tokens.
+ * @example
+ * const tokens = tokensApi(auth);
+ * const { token } = await tokens.create({ grants: [{ connection_name: 'carto_dw', source: 'demo.public.cities' }], allowed_apis: ['sql'] });
+ */
+export function tokensApi(auth: CartoApiClient): TokensApi {
+  const base = `${auth.apiBaseUrl}/v3/tokens`;
+  const item = (token: string) => `${base}/${encodeURIComponent(token)}`;
+  const json = (method: string, body: unknown): RequestInit => ({
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return {
+    async create(request) {
+      validateTokenRequest({ ...request, grants: request.grants ?? [], allowed_apis: request.allowed_apis ?? [] });
+      return requestJson(auth, base, json('POST', { referers: [], ...request }));
+    },
+    async list() {
+      const body = await requestJson<{ tokens?: ApiAccessToken[] } | ApiAccessToken[]>(auth, base);
+      return Array.isArray(body) ? body : (body?.tokens ?? []);
+    },
+    get: (token) => requestJson(auth, item(token)),
+    async update(token, changes) {
+      validateTokenRequest(changes);
+      return requestJson(auth, item(token), json('PATCH', changes));
+    },
+    async delete(token) {
+      await requestJson(auth, item(token), { method: 'DELETE' });
+    },
+  };
+}

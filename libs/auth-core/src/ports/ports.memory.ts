@@ -1,0 +1,111 @@
+import type { ClockPort, NavigationPort, Ports, StoragePort, TimerHandle } from './types';
+
+/** A {@link StoragePort} kept in a `Map`: nothing survives the process. */
+export function memoryStorage(): StoragePort & { readonly entries: Map<string, string> } {
+  const entries = new Map<string, string>();
+  return {
+    entries,
+    get: (key) => entries.get(key) ?? null,
+    set: (key, value) => void entries.set(key, value),
+    remove: (key) => void entries.delete(key),
+  };
+}
+
+/** A clock that only moves when told to: `advance(ms)` fires due timers in order. */
+export interface ManualClock extends ClockPort {
+  advance(ms: number): void;
+  set(epochMs: number): void;
+  /** Number of timers waiting to fire. */
+  readonly pending: number;
+}
+
+/** Creates a {@link ManualClock} starting at `startMs`. */
+export function manualClock(startMs = 0): ManualClock {
+  let now = startMs;
+  let nextId = 0;
+  const timers = new Map<number, { at: number; callback: () => void }>();
+  const fireDue = () => {
+    for (;;) {
+      let due: [number, { at: number; callback: () => void }] | undefined;
+      for (const entry of timers) if (entry[1].at <= now && (!due || entry[1].at < due[1].at)) due = entry;
+      if (!due) return;
+      timers.delete(due[0]);
+      due[1].callback();
+    }
+  };
+  return {
+    now: () => now,
+    setTimer(callback, delayMs): TimerHandle {
+      const id = ++nextId;
+      timers.set(id, { at: now + Math.max(0, delayMs), callback });
+      return id;
+    },
+    clearTimer: (handle) => void timers.delete(handle as number),
+    advance(ms) {
+      now += ms;
+      fireDue();
+    },
+    set(epochMs) {
+      now = epochMs;
+      fireDue();
+    },
+    get pending() {
+      return timers.size;
+    },
+  };
+}
+
+/** Navigation that records where the client wanted to go, for tests and server rendering. */
+export interface RecordingNavigation extends NavigationPort {
+  url: string;
+  readonly redirects: string[];
+}
+
+/** Creates a {@link RecordingNavigation} whose current page is `url`. */
+export function recordingNavigation(
+  url = 'http://127.0.0.1/',
+  silentAuthorize?: NavigationPort['silentAuthorize'],
+): RecordingNavigation {
+  const nav: RecordingNavigation = {
+    url,
+    redirects: [],
+    currentUrl: () => nav.url,
+    redirect: (to) => void nav.redirects.push(to),
+    replaceUrl: (to) => void (nav.url = to),
+  };
+  if (silentAuthorize) nav.silentAuthorize = silentAuthorize;
+  return nav;
+}
+
+/** 32 random bytes from the platform CSPRNG (Web Crypto, present in browsers and Node 20), base64url. */
+export function randomBase64Url(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Options for {@link memoryPorts}. */
+export interface MemoryPortsOptions {
+  clock?: ClockPort;
+  fetch?: typeof fetch;
+  navigation?: NavigationPort;
+  isBrowser?: boolean;
+}
+
+/**
+ * Ports that keep everything in memory: for tests, server rendering (case-21) and scripts.
+ * Nothing is shared between two calls, so two server requests never share a session.
+ */
+export function memoryPorts(options: MemoryPortsOptions = {}): Ports {
+  return {
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    clock: options.clock ?? manualClock(0),
+    navigation: options.navigation ?? recordingNavigation(),
+    transientStorage: memoryStorage(),
+    sessionStorage: memoryStorage(),
+    localStorage: memoryStorage(),
+    random: randomBase64Url,
+    isBrowser: options.isBrowser ?? false,
+  };
+}

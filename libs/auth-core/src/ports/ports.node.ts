@@ -1,0 +1,14 @@
+import { memoryPorts } from './ports.memory';
+import { systemClock } from './system-clock';
+import type { Ports } from './types';
+
+/**
+ * Ports for Node servers and scripts (M2M backends, token factories): the real clock with timers that
+ * never keep the process alive, global `fetch` (or yours), and in-memory storage private to this
+ * process. Reach it through `@carto-auth/core/node`, so browser bundles never include it.
+ * @example
+ * const auth = createCartoAuth({ strategy: m2m({ clientId, clientSecret }), apiBaseUrl, ports: nodePorts() });
+ */
+export function nodePorts(options: { fetch?: typeof fetch } = {}): Ports {
+  return memoryPorts({ clock: systemClock(), ...(options.fetch ? { fetch: options.fetch } : {}) });
+}

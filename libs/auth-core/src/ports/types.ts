@@ -1,0 +1,62 @@
+/**
+ * Ports: everything the core needs from its host. The machines never see these; the runtime in
+ * `client.ts` runs effects through them, so the same core works in a browser, on Node and in tests.
+ */
+
+/** An opaque handle returned by {@link ClockPort.setTimer}. */
+export type TimerHandle = unknown;
+
+/** Time and timers. Tests pass a manual clock; see {@link memoryPorts}. */
+export interface ClockPort {
+  /** Current time in epoch milliseconds. */
+  now(): number;
+  /** Calls `callback` once after `delayMs`. Delays above ~24.8 days are the runtime's concern (case-12). */
+  setTimer(callback: () => void, delayMs: number): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+}
+
+/** Synchronous key-value storage (Web Storage shape). */
+export interface StoragePort {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+}
+
+/** The page's location, redirects and the hidden-frame silent authorize used for `prompt=none`. */
+export interface NavigationPort {
+  /** The current page URL, read once by `start()` to find a login callback. */
+  currentUrl(): string;
+  /** Leaves the page for `url` (authorize, logout, sign-up). */
+  redirect(url: string): void;
+  /** Rewrites the address bar without a reload, to drop consumed callback parameters. */
+  replaceUrl(url: string): void;
+  /**
+   * Loads `authorizeUrl` (a `prompt=none` request) where the user cannot see it and resolves with the
+   * URL the server redirected back to (`redirectUri?code=…` or `?error=…`). Absent where impossible.
+   */
+  silentAuthorize?(authorizeUrl: string, redirectUri: string, timeoutMs: number): Promise<string>;
+}
+
+/** Same-origin messages between tabs (logout in one tab signs out the others). */
+export interface BroadcastPort {
+  post(message: string): void;
+  subscribe(listener: (message: string) => void): () => void;
+}
+
+/** Everything the runtime may touch, injected into `createCartoAuth({ ports })`. */
+export interface Ports {
+  fetch: typeof fetch;
+  clock: ClockPort;
+  navigation: NavigationPort;
+  /** Per-tab storage for the pending login (verifier + state must survive the redirect). */
+  transientStorage: StoragePort;
+  /** Storage for `storage: 'session'`. */
+  sessionStorage: StoragePort;
+  /** Storage for `storage: 'local'`. */
+  localStorage: StoragePort;
+  broadcast?: BroadcastPort;
+  /** 32 bytes from a CSPRNG, base64url-encoded: PKCE verifiers and `state` values. */
+  random(): string;
+  /** `true` where scripts of the page could read a client secret (a browser). */
+  isBrowser: boolean;
+}

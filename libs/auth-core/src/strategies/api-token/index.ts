@@ -1,0 +1,30 @@
+import { configError } from '../../errors';
+import type { Strategy } from '../../types';
+import { runEffect } from './effects';
+import { decideToken, initial, toSnapshot, transition, type ApiTokenState } from './machine';
+
+/** Options of {@link apiToken}. */
+export interface ApiTokenOptions {
+  /** An API access token created in the CARTO Workspace or through the Tokens API. */
+  token: string;
+}
+
+/**
+ * Uses a permanent, restricted API access token (CARTO.md §1) through the same client surface as the
+ * OAuth strategies. No oauth4webapi code is bundled for this strategy.
+ * @example
+ * const auth = createCartoAuth({ strategy: apiToken({ token }), apiBaseUrl: 'https://gcp-us-east1.api.carto.com' });
+ * const rows = await querySql(auth, { connection: 'carto_dw', query: 'select 1' });
+ */
+export function apiToken(options: ApiTokenOptions): Strategy<ApiTokenState, never, never> {
+  const token = options?.token;
+  if (typeof token !== 'string' || token.trim() === '') throw configError('apiToken() needs a non-empty `token`.');
+  return {
+    kind: 'api-token',
+    initial: () => initial(token),
+    transition,
+    toSnapshot,
+    decideToken,
+    runEffect,
+  };
+}

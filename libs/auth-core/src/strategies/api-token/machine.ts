@@ -1,0 +1,30 @@
+import { CartoAuthError, ERR_NOT_AUTHENTICATED } from '../../errors';
+import type { AuthSnapshot, CommonEffect, CommonEvent, TokenDecision } from '../../types';
+
+/** API access token states: the token is permanent, so it is either held or forgotten. */
+export type ApiTokenState = { status: 'authenticated'; token: string } | { status: 'unauthenticated' };
+
+/** Starts holding `token`. */
+export function initial(token: string): ApiTokenState {
+  return { status: 'authenticated', token };
+}
+
+/** Pure step: only logout changes anything; there is nothing to renew. */
+export function transition(state: ApiTokenState, event: CommonEvent): [ApiTokenState, CommonEffect[]] {
+  if (event.type === 'logoutRequested' || event.type === 'remoteLogout') {
+    return state.status === 'unauthenticated' ? [state, []] : [{ status: 'unauthenticated' }, []];
+  }
+  return [state, []];
+}
+
+/** The public snapshot of an API token client. */
+export function toSnapshot(state: ApiTokenState): AuthSnapshot {
+  return { status: state.status, strategy: 'api-token' };
+}
+
+/** A held API token is always fresh: it has no expiry known to the client. */
+export function decideToken(state: ApiTokenState): TokenDecision {
+  return state.status === 'authenticated'
+    ? { kind: 'fresh', token: state.token }
+    : { kind: 'none', error: new CartoAuthError(ERR_NOT_AUTHENTICATED, 'The API access token was forgotten by logout().') };
+}

@@ -1,0 +1,100 @@
+import { userFromClaims, type Claims } from '../../claims';
+import type { CartoAuthError } from '../../errors';
+import { tokenTimes, type TokenTimes } from '../../timing';
+import type { AuthSnapshot, CommonEffect, CommonEvent, TokenDecision } from '../../types';
+import type { TokenSet } from '../shared/oauth';
+
+/** An M2M access token with its local expiry times. Also what a shared cache stores. */
+export interface M2mToken extends TokenTimes {
+  accessToken: string;
+}
+
+/** Client-credentials states. `seq` tags each request so late answers are recognised (case-14). */
+export type M2mState =
+  | { status: 'idle'; seq: number }
+  | { status: 'fetching'; seq: number; token?: M2mToken }
+  | { status: 'ready'; seq: number; token: M2mToken }
+  | { status: 'failed'; seq: number; error: CartoAuthError };
+
+/** Events produced by the M2M effects. */
+export type M2mEvent =
+  | { type: 'tokenReceived'; seq: number; tokens: TokenSet; receivedAt: number }
+  | { type: 'cachedTokenFound'; seq: number; token: M2mToken }
+  | { type: 'tokenRequestFailed'; seq: number; error: CartoAuthError };
+
+/** Effects the M2M runner executes. */
+export type M2mEffect =
+  | { type: 'requestToken'; seq: number; skipCache: boolean }
+  | { type: 'cacheToken'; token: M2mToken }
+  | { type: 'forgetCachedToken' };
+
+/** Machine settings derived from the options. */
+export interface M2mMachineConfig {
+  leewayMs: number;
+}
+
+/** Nothing is fetched until somebody asks for a token. */
+export function initial(): M2mState {
+  return { status: 'idle', seq: 0 };
+}
+
+/** Pure step of the client-credentials machine. */
+export function transition(
+  config: M2mMachineConfig,
+  state: M2mState,
+  event: CommonEvent | M2mEvent,
+): [M2mState, Array<CommonEffect | M2mEffect>] {
+  switch (event.type) {
+    case 'renewRequested': {
+      // Single flight (case-01, case-17): while a request runs, every caller waits for it.
+      if (state.status === 'fetching') return [state, []];
+      const seq = state.seq + 1;
+      const previous = state.status === 'ready' ? { token: state.token } : {};
+      return [{ status: 'fetching', seq, ...previous }, [{ type: 'requestToken', seq, skipCache: event.force }]];
+    }
+    case 'tokenReceived': {
+      if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
+      const token = { accessToken: event.tokens.accessToken, ...tokenTimes(event.receivedAt, event.tokens.expiresIn, config.leewayMs) };
+      return [{ status: 'ready', seq: state.seq, token }, [{ type: 'cacheToken', token }]];
+    }
+    case 'cachedTokenFound':
+      if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
+      return [{ status: 'ready', seq: state.seq, token: event.token }, []];
+    case 'tokenRequestFailed':
+      if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
+      return [{ status: 'failed', seq: state.seq, error: event.error }, []];
+    case 'logoutRequested':
+    case 'remoteLogout':
+      return [{ status: 'idle', seq: state.seq + 1 }, [{ type: 'abortRequests' }, { type: 'forgetCachedToken' }]];
+    default:
+      return [state, []];
+  }
+}
+
+/** The public snapshot; the "user" of an M2M token is the client acting for its owner's account. */
+export function toSnapshot(state: M2mState, claimsOf: (token: string) => Claims | undefined): AuthSnapshot {
+  const token = state.status === 'ready' || state.status === 'fetching' ? state.token : undefined;
+  if (state.status === 'failed') return { status: 'error', strategy: 'm2m', error: state.error };
+  if (!token) return { status: state.status === 'idle' ? 'idle' : 'loading', strategy: 'm2m' };
+  return {
+    status: 'authenticated',
+    strategy: 'm2m',
+    user: userFromClaims(undefined, claimsOf(token.accessToken)),
+    expiresAt: token.expiresAt,
+  };
+}
+
+/** Fresh before `renewAt`; afterwards stale (still usable until `expiresAt`); busy while fetching. */
+export function decideToken(state: M2mState, now: number): TokenDecision {
+  switch (state.status) {
+    case 'fetching':
+      return { kind: 'busy' };
+    case 'ready':
+      if (now < state.token.renewAt) return { kind: 'fresh', token: state.token.accessToken };
+      return now < state.token.expiresAt ? { kind: 'stale', token: state.token.accessToken } : { kind: 'stale' };
+    case 'failed':
+      return { kind: 'stale', error: state.error };
+    default:
+      return { kind: 'stale' };
+  }
+}

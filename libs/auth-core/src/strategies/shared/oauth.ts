@@ -1,0 +1,105 @@
+import {
+  allowInsecureRequests,
+  AuthorizationResponseError,
+  customFetch,
+  ResponseBodyError,
+  type AuthorizationServer,
+  type TokenEndpointRequestOptions,
+  type TokenEndpointResponse,
+} from 'oauth4webapi';
+import { decodeJwtPayload, type Claims } from '../../claims';
+import {
+  CartoAuthError,
+  ERR_AUTHORIZE_FAILED,
+  ERR_INVALID_RESPONSE,
+  ERR_NETWORK,
+  ERR_TOKEN_REQUEST_FAILED,
+} from '../../errors';
+import type { EffectContext } from '../../types';
+import { isLoopbackHost, trimSlashes } from '../../urls';
+
+/** Auth0's endpoints under a domain: known up front, so no discovery request is needed (DESIGN §7). */
+export function auth0Server(authDomain: URL): AuthorizationServer {
+  const base = trimSlashes(authDomain);
+  return {
+    issuer: `${base}/`,
+    authorization_endpoint: `${base}/authorize`,
+    token_endpoint: `${base}/oauth/token`,
+    end_session_endpoint: `${base}/v2/logout`,
+  };
+}
+
+/** Request options for oauth4webapi: our fetch port, the abort signal, and `http:` only on loopback. */
+export function requestOptions(server: AuthorizationServer, context: EffectContext): TokenEndpointRequestOptions {
+  const endpoint = new URL(server.token_endpoint ?? server.issuer);
+  return {
+    [customFetch]: (url, options) => context.ports.fetch(url, options as RequestInit),
+    [allowInsecureRequests]: endpoint.protocol === 'http:' && isLoopbackHost(endpoint.hostname),
+    signal: context.signal,
+  };
+}
+
+/** The parts of a token response the machines keep. */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  idToken?: string;
+  expiresIn?: number;
+  idClaims?: Claims;
+  accessClaims?: Claims;
+}
+
+/** Copies an oauth4webapi-validated token response into a plain {@link TokenSet}. */
+export function toTokenSet(response: TokenEndpointResponse, idClaims?: Claims): TokenSet {
+  const tokens: TokenSet = { accessToken: response.access_token };
+  if (response.refresh_token) tokens.refreshToken = response.refresh_token;
+  if (response.id_token) tokens.idToken = response.id_token;
+  if (typeof response.expires_in === 'number') tokens.expiresIn = response.expires_in;
+  if (idClaims) tokens.idClaims = idClaims;
+  const accessClaims = decodeJwtPayload(response.access_token);
+  if (accessClaims) tokens.accessClaims = accessClaims;
+  return tokens;
+}
+
+/**
+ * Maps anything thrown while talking to the authorization server onto a {@link CartoAuthError}.
+ * Server refusals keep the OAuth `error`; 5xx, network failures and garbage are transient.
+ */
+export function toCartoAuthError(error: unknown, context: EffectContext): CartoAuthError {
+  if (error instanceof CartoAuthError) return error;
+  // fetch rejects with the signal's reason, which the runtime sets to a CartoAuthError.
+  if (context.signal.aborted && context.signal.reason instanceof CartoAuthError) return context.signal.reason;
+  if (error instanceof ResponseBodyError) {
+    const transient = error.status >= 500;
+    return new CartoAuthError(
+      transient ? ERR_NETWORK : ERR_TOKEN_REQUEST_FAILED,
+      `The token endpoint answered ${error.status} ${error.error}${error.error_description ? `: ${error.error_description}` : ''}`,
+      { cause: error, oauthError: error.error, status: error.status },
+    );
+  }
+  if (error instanceof AuthorizationResponseError) {
+    return new CartoAuthError(
+      ERR_AUTHORIZE_FAILED,
+      `The authorization server returned ${error.error}${error.error_description ? `: ${error.error_description}` : ''}`,
+      { cause: error, oauthError: error.error },
+    );
+  }
+  const status = statusOf(error);
+  if (status !== undefined && status >= 500) {
+    return new CartoAuthError(ERR_NETWORK, `The server answered ${status}`, { cause: error, status });
+  }
+  // A TypeError without a code comes from fetch itself (connection refused, DNS, CORS).
+  if (error instanceof TypeError && !('code' in error)) {
+    return new CartoAuthError(ERR_NETWORK, `Network request failed: ${error.message}`, { cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new CartoAuthError(ERR_INVALID_RESPONSE, `Invalid response from the authorization server: ${message}`, {
+    cause: error,
+    ...(status !== undefined ? { status } : {}),
+  });
+}
+
+function statusOf(error: unknown): number | undefined {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof Response ? cause.status : undefined;
+}

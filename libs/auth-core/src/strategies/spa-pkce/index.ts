@@ -1,0 +1,98 @@
+import { configError } from '../../errors';
+import { DEFAULT_LEEWAY_MS } from '../../timing';
+import type { Strategy } from '../../types';
+import { CARTO_APP_URL, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN, secureUrl, trimSlashes } from '../../urls';
+import { auth0Server } from '../shared/oauth';
+import { runEffect, type SpaStorageMode } from './effects';
+import { decideToken, initial, toSnapshot, transition, type RenewMode, type SpaEffect, type SpaEvent, type SpaState } from './machine';
+
+/** Options of {@link spa}. */
+export interface SpaOptions {
+  /** The SPA OAuth client id from the CARTO Workspace (Developers → Credentials). */
+  clientId: string;
+  /** Registered callback URL, exact match (trailing slash included). */
+  redirectUri: string;
+  /** Default `carto-cloud-native-api`. */
+  audience?: string;
+  /** SSO organization id; sent only when non-empty (case-25). */
+  organization?: string;
+  /** Default: `openid profile email offline_access` plus CARTO's template scopes. */
+  scope?: string;
+  /** Default `https://auth.carto.com`; `http:` only for loopback hosts. */
+  authDomain?: string;
+  /**
+   * Where tokens live. `'memory'` (default) is lost on reload but unreachable by other scripts after a
+   * reload; `'session'` / `'local'` survive reloads and are readable by any script on the origin (XSS risk).
+   */
+  storage?: SpaStorageMode;
+  /** `'auto'` (default): refresh token when granted, else a hidden `prompt=none` authorize. */
+  renew?: RenewMode;
+  /** Renew this many seconds before expiry (capped at a quarter of the lifetime). Default 60. */
+  leewaySeconds?: number;
+  /** Where `/v2/logout` returns to. Default: the origin of `redirectUri` with a `/` path. */
+  logoutReturnTo?: string;
+  /** CARTO app URL for the sign-up redirect. Default `https://app.carto.com`. */
+  appUrl?: string;
+  /** Send users without CARTO `user_metadata` to sign-up once. Default `true`. */
+  checkSignup?: boolean;
+  /** Time-out for a hidden `prompt=none` authorize, ms. Default 10 000. */
+  silentTimeoutMs?: number;
+}
+
+const DEFAULT_SCOPE = 'openid profile email read:current_user read:connections read:maps read:account';
+
+/**
+ * Authorization Code + PKCE (S256) for browser apps (CARTO.md §2). `start()` completes the callback,
+ * `login()` redirects to CARTO's login, tokens renew before they expire.
+ * @example
+ * const auth = createCartoAuth({
+ *   strategy: spa({ clientId: 'xyz', redirectUri: location.origin + '/' }),
+ *   apiBaseUrl: 'https://gcp-us-east1.api.carto.com',
+ * });
+ * await auth.start();
+ * if (auth.getSnapshot().status === 'unauthenticated') await auth.login();
+ */
+export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect> {
+  const { clientId } = options ?? ({} as SpaOptions);
+  if (!clientId || typeof clientId !== 'string') throw configError('spa() needs a `clientId`.');
+  const redirectUri = secureUrl(options.redirectUri, 'spa({ redirectUri })').href;
+  const server = auth0Server(secureUrl(options.authDomain ?? CARTO_AUTH_DOMAIN, 'spa({ authDomain })'));
+  const renew = options.renew ?? 'auto';
+  const storage = options.storage ?? 'memory';
+  if (!['memory', 'session', 'local'].includes(storage)) throw configError(`spa({ storage }) must be memory, session or local, got "${storage}".`);
+  const wantsRefreshToken = renew === 'auto' || renew === 'refresh-token';
+  const scope = options.scope ?? `${DEFAULT_SCOPE}${wantsRefreshToken ? ' offline_access' : ''}`;
+  const machineConfig = {
+    clientId,
+    redirectUri,
+    leewayMs: (options.leewaySeconds ?? DEFAULT_LEEWAY_MS / 1000) * 1000,
+    renew,
+    checkSignup: options.checkSignup ?? true,
+    logoutEndpoint: server.end_session_endpoint as string,
+    logoutReturnTo: options.logoutReturnTo ?? new URL('/', redirectUri).href,
+    appUrl: trimSlashes(secureUrl(options.appUrl ?? CARTO_APP_URL, 'spa({ appUrl })')),
+    ...(options.organization ? { organization: options.organization } : {}),
+  };
+  const prefix = `carto-auth:${clientId}`;
+  const effectConfig = {
+    server,
+    client: { client_id: clientId },
+    redirectUri,
+    audience: options.audience || CARTO_AUDIENCE,
+    scope,
+    storage,
+    silentTimeoutMs: options.silentTimeoutMs ?? 10_000,
+    keys: { session: `${prefix}:session`, pending: `${prefix}:pending`, consumed: `${prefix}:consumed` },
+  };
+  return {
+    kind: 'spa',
+    initial,
+    transition: (state, event) => transition(machineConfig, state, event),
+    toSnapshot,
+    decideToken,
+    runEffect: (effect, context) => runEffect(effectConfig, effect, context),
+  };
+}
+
+export type { RenewMode } from './machine';
+export type { SpaStorageMode } from './effects';

@@ -1,0 +1,28 @@
+/** Renew this long before expiry by default (Auth0's SDKs use 60 s as well). */
+export const DEFAULT_LEEWAY_MS = 60_000;
+/** Lifetime assumed when a token response has no `expires_in` (case-18): short, never forever or zero. */
+export const DEFAULT_LIFETIME_MS = 5 * 60_000;
+/** Never schedule a renewal sooner than this after receipt, whatever the server says (no renewal storm). */
+const MIN_RENEW_DELAY_MS = 5_000;
+
+/** When a token expires and when to renew it; all in epoch ms of the *local* clock. */
+export interface TokenTimes {
+  receivedAt: number;
+  expiresAt: number;
+  renewAt: number;
+}
+
+/**
+ * Computes expiry from `expires_in` and the local time of receipt, never from the token's `exp`
+ * (case-10: a client clock off by an hour must not cause a loop). The leeway is capped at a quarter of
+ * the lifetime so short-lived tokens are not renewed on every call (case-11).
+ */
+export function tokenTimes(receivedAt: number, expiresInSeconds: number | undefined, leewayMs: number): TokenTimes {
+  const lifetime =
+    expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) && expiresInSeconds > 0
+      ? expiresInSeconds * 1000
+      : DEFAULT_LIFETIME_MS;
+  const expiresAt = receivedAt + lifetime;
+  const renewAt = Math.max(receivedAt + Math.min(MIN_RENEW_DELAY_MS, lifetime / 2), expiresAt - Math.min(leewayMs, lifetime / 4));
+  return { receivedAt, expiresAt, renewAt };
+}

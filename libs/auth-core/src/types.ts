@@ -1,0 +1,104 @@
+import type { CartoAuthError } from './errors';
+import type { Ports } from './ports/types';
+
+/** The user behind an SPA session (from the ID token and the access token's claims). */
+export interface CartoUser {
+  sub: string;
+  email?: string;
+  name?: string;
+  /** CARTO account id (`ac_…`), claim `http://app.carto.com/account_id`. */
+  accountId?: string;
+  /** The access token's `permissions` claim. */
+  permissions: string[];
+  /** Organization id when the user signed in through SSO (`org_id`). */
+  organization?: string;
+  /** CARTO's `http://app.carto.com/user_metadata`; absent until sign-up is finished. */
+  userMetadata?: Record<string, unknown>;
+}
+
+/** Which of CARTO's three ways of getting a token a client uses. */
+export type StrategyKind = 'api-token' | 'spa' | 'm2m';
+
+/** The public state every adapter renders. Immutable: a new object on every change. */
+export interface AuthSnapshot {
+  status: 'idle' | 'loading' | 'authenticated' | 'unauthenticated' | 'error';
+  strategy: StrategyKind;
+  user?: CartoUser;
+  /** Epoch ms at which the current access token expires (absent for permanent API tokens). */
+  expiresAt?: number;
+  error?: CartoAuthError;
+}
+
+/** Options of `auth.login()` (SPA). */
+export interface LoginOptions {
+  /** SSO organization id (`org_…`); overrides the configured one. Empty strings are ignored (case-25). */
+  organization?: string;
+  /** `prompt` sent to `/authorize`, e.g. `'login'` to force the login page. */
+  prompt?: 'none' | 'login' | 'consent' | 'select_account';
+  /** Any JSON value, handed back in the snapshot's session after the callback. */
+  appState?: unknown;
+  /** Where the address bar should point after the callback (same origin). */
+  returnTo?: string;
+}
+
+/** Options of `auth.logout()`. False or empty values are the same as leaving them out (case-27). */
+export interface LogoutOptions {
+  /** Only forget the local session; do not visit the server's `/v2/logout`. */
+  localOnly?: boolean;
+  /** Where `/v2/logout` sends the browser afterwards; must be an allowed logout URL. */
+  returnTo?: string;
+  /** Also end the identity provider's session (Auth0 `federated`). */
+  federated?: boolean;
+}
+
+/** What `getAccessToken()` should do with the current machine state. */
+export type TokenDecision =
+  | { kind: 'fresh'; token: string }
+  /** Inside the leeway or expired; `token` is still usable if the renewal cannot improve on it. */
+  | { kind: 'stale'; token?: string; error?: CartoAuthError }
+  | { kind: 'busy' }
+  | { kind: 'none'; error: CartoAuthError };
+
+/** Events every strategy understands; strategies add their own. */
+export type CommonEvent =
+  | { type: 'startRequested'; now: number; login: LoginSecrets }
+  | { type: 'loginRequested'; now: number; options: LoginOptions; login: LoginSecrets }
+  | { type: 'renewRequested'; now: number; force: boolean }
+  | { type: 'logoutRequested'; options: LogoutOptions }
+  | { type: 'remoteLogout' };
+
+/** Fresh random values for a login, drawn by the runtime so transitions stay pure. */
+export interface LoginSecrets {
+  state: string;
+  codeVerifier: string;
+}
+
+/** Effects the runtime executes itself; strategies add network effects. */
+export type CommonEffect =
+  | { type: 'scheduleRenewal'; at: number }
+  | { type: 'cancelRenewal' }
+  | { type: 'abortRequests' }
+  | { type: 'broadcastLogout' };
+
+/** Everything an effect may use, provided by the runtime. */
+export interface EffectContext {
+  ports: Ports;
+  /** Aborted on logout, stop and time-out. */
+  signal: AbortSignal;
+}
+
+/**
+ * A strategy: a pure machine plus the effect runner that talks to the network. Created by
+ * `apiToken()`, `spa()` or `m2m()` and handed to `createCartoAuth`.
+ */
+export interface Strategy<S extends { status: string } = { status: string }, E = unknown, F = unknown> {
+  readonly kind: StrategyKind;
+  initial(): S;
+  transition(state: S, event: CommonEvent | E): [S, Array<CommonEffect | F>];
+  toSnapshot(state: S): AuthSnapshot;
+  decideToken(state: S, now: number): TokenDecision;
+  /** Runs one strategy effect; resolves with the event to feed back, if any. Never rejects. */
+  runEffect(effect: F, context: EffectContext): Promise<E | undefined>;
+  /** Called once by `createCartoAuth` to refuse unsafe hosts (e.g. M2M in a browser). */
+  checkHost?(ports: Ports): void;
+}

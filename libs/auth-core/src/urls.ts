@@ -1,0 +1,32 @@
+import { configError, ERR_INSECURE_URL } from './errors';
+
+/** CARTO's production defaults (CARTO.md, Constants). */
+export const CARTO_AUTH_DOMAIN = 'https://auth.carto.com';
+export const CARTO_AUDIENCE = 'carto-cloud-native-api';
+export const CARTO_APP_URL = 'https://app.carto.com';
+export const CARTO_ACCOUNTS_URL = 'https://accounts.app.carto.com';
+
+/** `true` for hosts that never leave the machine: plain `http:` is acceptable only there. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * Parses a configured absolute URL and refuses `http:` outside loopback, synchronously, with a coded
+ * `TypeError`: a token must never cross the network in clear text.
+ */
+export function secureUrl(value: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (cause) {
+    throw Object.assign(configError(`${what} must be an absolute URL, got "${value}".`), { cause });
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url;
+  throw configError(`${what} must use https: (plain http: is allowed only for loopback hosts), got "${value}".`, ERR_INSECURE_URL);
+}
+
+/** Removes trailing slashes so endpoint paths can be appended. */
+export function trimSlashes(url: URL): string {
+  return url.href.replace(/\/+$/, '');
+}

@@ -10,7 +10,7 @@ module.exports = {
   transform: {
     '^.+\\.(ts|js|mjs)$': [
       'ts-jest',
-      { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true, diagnostics: false },
+      { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false },
     ],
   },
   transformIgnorePatterns: ['node_modules/(?!(oauth4webapi|jose|oidc-provider|@koa|koa|svelte|esm-env|@sveltejs)/)'],

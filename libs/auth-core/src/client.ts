@@ -48,7 +48,10 @@ export interface CartoAuthClient {
   subscribe(listener: (snapshot: AuthSnapshot) => void): () => void;
   /** Calls `listener` on every change only. */
   listen(listener: (snapshot: AuthSnapshot) => void): () => void;
-  /** Restores the session and, on the callback URL, completes the login. Resolves once settled. */
+  /**
+   * Restores the session and, on the callback URL, completes the login. Resolves with the snapshot once
+   * nothing is in flight (a `loading` snapshot then means the page is being redirected).
+   */
   start(): Promise<AuthSnapshot>;
   /** SPA: redirects to CARTO's login. Other strategies: no-op. */
   login(options?: LoginOptions): Promise<void>;
@@ -77,10 +80,11 @@ const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
  * await auth.start();
  */
 export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
-  const strategy = options?.strategy as AnyStrategy | undefined;
-  if (!strategy || typeof strategy.transition !== 'function') {
+  const given = options?.strategy as AnyStrategy | undefined;
+  if (!given || typeof given.transition !== 'function') {
     throw configError('createCartoAuth() needs a `strategy`: apiToken(…), spa(…) or m2m(…).');
   }
+  const strategy: AnyStrategy = given;
   const apiBaseUrl = trimSlashes(secureUrl(options.apiBaseUrl, 'createCartoAuth({ apiBaseUrl })'));
   const origins = normalizeOrigins(options.allowedOrigins ?? [apiBaseUrl]);
   const ports = options.ports ?? defaultPorts();
@@ -101,10 +105,10 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     if (stopped) return;
     const previousState = state;
     const previous = snapshot;
-    const [next, effects] = strategy!.transition(state, event);
+    const [next, effects] = strategy.transition(state, event);
     state = next;
     if (next !== previousState) {
-      const candidate = strategy!.toSnapshot(next);
+      const candidate = strategy.toSnapshot(next);
       if (!sameSnapshot(candidate, snapshot)) snapshot = candidate;
     }
     for (const inspector of inspectors) inspector(previous, { type: event.type, from: previousState.status, to: next.status }, snapshot);
@@ -148,7 +152,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
       requestTimeoutMs,
     );
     try {
-      const event = await strategy!.runEffect(effect, { ports, signal: controller.signal });
+      const event = await strategy.runEffect(effect, { ports, signal: controller.signal });
       if (event) send(event as { type: string });
     } catch (error) {
       // Runners never reject by contract; a port that throws must still not become an unhandled rejection.
@@ -190,12 +194,12 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   async function getAccessToken(tokenOptions: GetAccessTokenOptions = {}): Promise<string> {
     let renewalAsked = false;
     return waitUntil(() => {
-      let decision = strategy!.decideToken(state, ports.clock.now());
+      let decision = strategy.decideToken(state, ports.clock.now());
       const wantsRenewal = decision.kind === 'stale' || (decision.kind === 'fresh' && tokenOptions.forceRenew === true);
       if (!renewalAsked && wantsRenewal) {
         renewalAsked = true;
         send({ type: 'renewRequested', now: ports.clock.now(), force: tokenOptions.forceRenew === true });
-        decision = strategy!.decideToken(state, ports.clock.now());
+        decision = strategy.decideToken(state, ports.clock.now());
       }
       if (decision.kind === 'busy') return undefined;
       if (decision.kind === 'none') throw decision.error;
@@ -243,7 +247,8 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     },
     async start() {
       send({ type: 'startRequested', now: ports.clock.now(), login: secrets() });
-      return waitUntil(() => (snapshot.status === 'loading' ? undefined : snapshot));
+      // Settled once nothing is in flight: a callback exchanged, a session restored or renewed, or a redirect under way.
+      return waitUntil(() => (strategy.decideToken(state, ports.clock.now()).kind === 'busy' ? undefined : snapshot));
     },
     async login(loginOptions = {}) {
       send({ type: 'loginRequested', now: ports.clock.now(), options: loginOptions, login: secrets() });

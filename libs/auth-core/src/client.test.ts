@@ -1,0 +1,302 @@
+import {
+  apiToken,
+  createCartoAuth,
+  memoryPorts,
+  querySql,
+  type AuthSnapshot,
+  type ClockPort,
+} from '.';
+import { REDIRECT_URI, countRequests, spaPage, useEmulator, waitFor } from '../test/harness';
+
+const emulator = useEmulator();
+const API = 'https://gcp-us-east1.api.carto.com';
+
+/** The same clock, but timers never fire: a throttled or sleeping tab (case-01, case-13). */
+function throttledTimers(clock: ClockPort): ClockPort {
+  return { now: () => clock.now(), setTimer: () => 0, clearTimer: () => undefined };
+}
+
+/** A fetch port that answers locally and records what would have left the machine. */
+function offlineFetch(status = 200) {
+  const sent: Array<{ url: string; authorization: string | null }> = [];
+  const port: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    sent.push({ url: request.url, authorization: request.headers.get('authorization') });
+    return new Response('{}', { status, headers: { 'content-type': 'application/json' } });
+  };
+  return { port, sent };
+}
+
+describe('createCartoAuth runtime', () => {
+  it('rejects bad configuration synchronously with coded TypeErrors', () => {
+    expect(() => createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: 'http://api.example.com' })).toThrow(
+      expect.objectContaining({ name: 'TypeError', code: 'insecure_url' }),
+    );
+    expect(() => createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: 'not a url' })).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+    expect(() => createCartoAuth({ apiBaseUrl: API } as never)).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+  });
+
+  it('subscribe calls now and on change; listen only on change; snapshots are stable objects', () => {
+    const auth = createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: API, ports: memoryPorts() });
+    const seen: AuthSnapshot[] = [];
+    const heard: AuthSnapshot[] = [];
+    auth.subscribe((s) => seen.push(s));
+    auth.listen((s) => heard.push(s));
+    expect(auth.getSnapshot()).toBe(auth.getSnapshot());
+    auth.logout();
+    expect(seen.map((s) => s.status)).toEqual(['authenticated', 'unauthenticated']);
+    expect(heard.map((s) => s.status)).toEqual(['unauthenticated']);
+  });
+
+  it('case-08: attaches the token only when the parsed origin equals an allowed origin', async () => {
+    const { port, sent } = offlineFetch();
+    const auth = createCartoAuth({ strategy: apiToken({ token: 'secret' }), apiBaseUrl: API, ports: memoryPorts({ fetch: port }) });
+    const lookAlikes = [
+      'https://gcp-us-east1.api.carto.com.evil.example/v3/sql',
+      'https://evil.example/?u=https://gcp-us-east1.api.carto.com',
+      'https://gcp-us-east1.api.carto.com@evil.example/v3/sql',
+      'https://gcp-us-east1.api.carto.com:8443/v3/sql',
+      'http://gcp-us-east1.api.carto.com/v3/sql',
+    ];
+    for (const url of lookAlikes) await auth.fetch(url);
+    await auth.fetch(`${API}/v3/sql/carto_dw/query?q=1`);
+    expect(sent.map((s) => s.authorization)).toEqual([null, null, null, null, null, 'Bearer secret']);
+    expect(auth.isAllowedUrl('/v3/sql/relative')).toBe(false);
+    expect(auth.isAllowedUrl(`${API}/anything`)).toBe(true);
+  });
+
+  it('case-08: an explicit allow-list replaces the default', async () => {
+    const { port, sent } = offlineFetch();
+    const auth = createCartoAuth({ strategy: apiToken({ token: 'secret' }), apiBaseUrl: API, allowedOrigins: ['https://maps.example.com'], ports: memoryPorts({ fetch: port }) });
+    await auth.fetch(`${API}/v3/sql`);
+    await auth.fetch('https://maps.example.com/tiles');
+    expect(sent.map((s) => s.authorization)).toEqual([null, 'Bearer secret']);
+  });
+
+  it('case-09: without a token, a request to an allowed origin goes out with no Authorization header', async () => {
+    const { port, sent } = offlineFetch();
+    const auth = createCartoAuth({ strategy: apiToken({ token: 'secret' }), apiBaseUrl: API, ports: memoryPorts({ fetch: port }) });
+    auth.logout();
+    await auth.fetch(`${API}/v3/sql`);
+    expect(sent).toEqual([{ url: `${API}/v3/sql`, authorization: null }]);
+  });
+
+  it('case-16: an API token answered 401 twice surfaces unauthorized without looping', async () => {
+    const { port, sent } = offlineFetch(401);
+    const auth = createCartoAuth({ strategy: apiToken({ token: 'secret' }), apiBaseUrl: API, ports: memoryPorts({ fetch: port }) });
+    await expect(auth.fetch(`${API}/v3/sql`)).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
+    expect(sent).toHaveLength(1); // a permanent token cannot change: no pointless retry
+  });
+
+  it('stop() drops listeners and rejects later token requests with cancelled', async () => {
+    const auth = createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: API, ports: memoryPorts() });
+    const calls: string[] = [];
+    auth.listen((s) => calls.push(s.status));
+    auth.stop();
+    auth.logout();
+    expect(calls).toEqual([]);
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('inspect sees every transition with the event type, without token payloads', async () => {
+    const page = spaPage(emulator());
+    const client = page.client();
+    const log: string[] = [];
+    client.inspect((_prev, event, next) => log.push(`${event.type}:${event.from}->${event.to}:${next.status}`));
+    await client.start();
+    expect(log).toEqual(['startRequested:idle->loading:loading', 'restored:loading->unauthenticated:unauthenticated']);
+  });
+});
+
+describe('the SPA client over HTTP', () => {
+  beforeEach(() => emulator().admin.reset());
+
+  it('case-01: 20 callers at once on an expired token cause one token request and all get the same token', async () => {
+    const page = spaPage(emulator());
+    page.ports.clock = throttledTimers(page.clock); // a background tab: the renewal timer never fires
+    const client = await page.signIn();
+    const old = await client.getAccessToken();
+    const before = await countRequests(emulator(), '/oauth/token');
+    page.clock.set(page.clock.now() + 86_400_000 + 1);
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => client.getAccessToken()));
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]).not.toBe(old);
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+  });
+
+  it('case-05: start() called twice on the callback exchanges the code once', async () => {
+    const page = spaPage(emulator());
+    const first = page.client();
+    await first.start();
+    page.nav.url = await page.loginAt(first);
+    const client = page.client();
+    const [a, b] = await Promise.all([client.start(), client.start()]);
+    expect(a.status).toBe('authenticated');
+    expect(b.status).toBe('authenticated');
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+  });
+
+  it('case-05: a second client on the same callback (component mounted twice) does not exchange again', async () => {
+    const page = spaPage(emulator());
+    const first = page.client();
+    await first.start();
+    page.nav.url = await page.loginAt(first);
+    const callbackUrl = page.nav.url;
+    expect((await page.client().start()).status).toBe('authenticated');
+    page.nav.url = callbackUrl;
+    const twin = await page.client().start();
+    expect(twin.error).toBeUndefined();
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+  });
+
+  it('case-06: an e-mail verification link with ?code=success is left alone', async () => {
+    const page = spaPage(emulator());
+    page.nav.url = `${REDIRECT_URI}?code=success`;
+    const client = page.client();
+    const seen: string[] = [];
+    client.inspect((_p, e) => seen.push(e.type));
+    expect(await client.start()).toMatchObject({ status: 'unauthenticated' });
+    expect(client.getSnapshot().error).toBeUndefined();
+    expect(page.nav.url).toBe(`${REDIRECT_URI}?code=success`);
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(0);
+  });
+
+  it("case-06: another integration's callback with a state we never issued is left alone", async () => {
+    const page = spaPage(emulator());
+    page.nav.url = `${REDIRECT_URI}?code=abc&state=from-another-integration`;
+    expect(await page.client().start()).toEqual({ status: 'unauthenticated', strategy: 'spa' });
+    expect(page.nav.url).toBe(`${REDIRECT_URI}?code=abc&state=from-another-integration`);
+  });
+
+  it('case-10: a client clock one hour ahead computes expiry from expires_in and does not loop', async () => {
+    const page = spaPage(emulator(), Date.now() + 3_600_000);
+    const client = await page.signIn();
+    expect(client.getSnapshot().expiresAt! - page.clock.now()).toBe(86_400_000);
+    for (let i = 0; i < 10; i++) await client.getAccessToken();
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+  });
+
+  it('case-12: a 30-day token neither renews at once nor loops; it renews once at the leeway', async () => {
+    const page = spaPage(thirtyDay());
+    const client = await page.signIn();
+    expect(client.getSnapshot().expiresAt! - page.clock.now()).toBe(30 * 86_400_000);
+    page.clock.advance(25 * 86_400_000); // past the ~24.8-day setTimeout limit
+    expect(await countRequests(thirtyDay(), '/oauth/token')).toBe(1);
+    page.clock.advance(5 * 86_400_000 - 59_000);
+    await waitFor(() => client.getSnapshot().expiresAt! > page.clock.now() + 86_400_000);
+    expect(await countRequests(thirtyDay(), '/oauth/token')).toBe(2);
+  });
+
+  it('case-13: after the laptop slept past expiry (timers never fired), getAccessToken never returns the expired token', async () => {
+    const page = spaPage(emulator());
+    page.ports.clock = throttledTimers(page.clock);
+    const client = await page.signIn();
+    const old = await client.getAccessToken();
+    page.clock.set(page.clock.now() + 2 * 86_400_000);
+    const fresh = await client.getAccessToken();
+    expect(fresh).not.toBe(old);
+    expect(client.getSnapshot().expiresAt!).toBeGreaterThan(page.clock.now());
+  });
+
+  it('case-14: logout during an in-flight renewal cancels it; no request or state change afterwards', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    await emulator().admin.fault({ path: '/oauth/token', hang: true });
+    page.clock.advance(86_400_000 - 30_000); // the renewal starts and hangs
+    await waitFor(() => page.recorded.filter((r) => r.url.endsWith('/oauth/token')).length === 2);
+    client.logout({ localOnly: true });
+    const statuses: string[] = [];
+    client.listen((s) => statuses.push(s.status));
+    page.clock.advance(86_400_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(client.getSnapshot().status).toBe('unauthenticated');
+    expect(statuses).toEqual([]);
+    expect(page.recorded.filter((r) => r.url.endsWith('/oauth/token'))).toHaveLength(2);
+  });
+
+  it('case-15: invalid_grant on renewal ends as unauthenticated with the reason', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    await emulator().admin.fault({ path: '/oauth/token', status: 400, body: { error: 'invalid_grant', error_description: 'revoked' } });
+    await expect(client.getAccessToken({ forceRenew: true })).rejects.toMatchObject({ code: 'login_required', oauthError: 'invalid_grant' });
+    expect(client.getSnapshot()).toMatchObject({ status: 'unauthenticated', error: { code: 'login_required', oauthError: 'invalid_grant' } });
+  });
+
+  it('case-03: a refresh response without refresh_token keeps using the previous refresh token', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    const first = await client.getAccessToken();
+    await emulator().admin.fault({ path: '/oauth/token', status: 200, body: { access_token: first, token_type: 'Bearer', expires_in: 86_400 } });
+    await client.getAccessToken({ forceRenew: true });
+    // The real server now rotates the refresh token we kept: it still works.
+    const renewed = await client.getAccessToken({ forceRenew: true });
+    expect(renewed).not.toBe(first);
+    expect(client.getSnapshot().status).toBe('authenticated');
+  });
+
+  it('case-16: a CARTO API answering 401 gets one renewal and one retry; a second 401 is an error', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    const sqlPath = '/v3/sql/carto_dw/query';
+    await emulator().admin.fault({ path: sqlPath, status: 401, body: { error: 'Unauthorized' } });
+    const ok = await querySql(client, { connection: 'carto_dw', query: 'select count(*) as n from demo.public.cities' });
+    expect(Number(ok.rows[0]!['n'])).toBeGreaterThan(0);
+    await emulator().admin.clearRequests();
+    await emulator().admin.fault({ path: sqlPath, status: 401, body: { error: 'Unauthorized' }, times: 2 });
+    await expect(querySql(client, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(await countRequests(emulator(), sqlPath, 'GET')).toBe(2);
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+  });
+
+  it('case-25: an empty organization is not sent', async () => {
+    const page = spaPage(emulator());
+    const client = page.client({ organization: '' });
+    await client.start();
+    await client.login({ organization: '' });
+    expect(new URL(page.nav.redirects[0]!).searchParams.has('organization')).toBe(false);
+  });
+
+  it('case-26: tokens travel only in the Authorization header, never in a URL', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    await querySql(client, { connection: 'carto_dw', query: 'select name from demo.public.cities limit 1' });
+    await querySql(client, { connection: 'carto_dw', query: `select name from demo.public.cities where name <> '${'x'.repeat(7000)}' limit 1` });
+    await client.getAccessToken({ forceRenew: true });
+    const token = await client.getAccessToken();
+    expect(page.recorded.some((r) => r.method === 'POST' && r.url.includes('/v3/sql/'))).toBe(true);
+    for (const request of page.recorded) {
+      expect(request.url).not.toContain(token.slice(-20));
+      expect(request.url).not.toMatch(/access_token=/);
+    }
+    expect(page.recorded.filter((r) => r.url.includes('/v3/sql/')).every((r) => r.authorization === `Bearer ${r.authorization!.slice(7)}`)).toBe(true);
+  });
+
+  it('case-27: logout with federated: false does not send federated', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    client.logout({ federated: false, returnTo: '' });
+    expect(new URL(page.nav.redirects.at(-1)!).searchParams.has('federated')).toBe(false);
+  });
+
+  it('case-30: by default tokens stay in memory; nothing token-like is written to any storage', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    const token = await client.getAccessToken();
+    for (const storage of [page.ports.sessionStorage, page.ports.localStorage, page.ports.transientStorage]) {
+      const entries = [...(storage as unknown as { entries: Map<string, string> }).entries.values()].join(' ');
+      expect(entries).not.toContain(token);
+      expect(entries).not.toMatch(/refresh|access/i);
+    }
+  });
+
+  it('storage: session keeps the session across a reload; memory does not', async () => {
+    const page = spaPage(emulator());
+    await page.signIn({ storage: 'session' });
+    expect((await page.client({ storage: 'session' }).start()).status).toBe('authenticated');
+    const other = spaPage(emulator());
+    await other.signIn();
+    expect((await other.client().start()).status).toBe('unauthenticated');
+  });
+});
+
+const thirtyDay = useEmulator({ accessTokenTtl: 30 * 86_400 });

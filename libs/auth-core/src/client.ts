@@ -1,8 +1,7 @@
 import { allowedOrigin, normalizeOrigins } from './carto/origins';
-import { CartoAuthError, configError, ERR_CANCELLED, ERR_NOT_AUTHENTICATED, ERR_TIMEOUT, ERR_UNAUTHORIZED } from './errors';
-import { defaultPorts } from './ports/ports.browser';
-import type { Ports, TimerHandle } from './ports/types';
-import type { AuthSnapshot, CommonEffect, CommonEvent, LoginOptions, LogoutOptions, Strategy, StrategyKind } from './types';
+import { CartoAuthError, configError, ERR_CANCELLED, ERR_NOT_AUTHENTICATED, ERR_UNAUTHORIZED } from './errors';
+import type { Ports } from './ports/types';
+import type { AuthSnapshot, CommonEvent, EffectScope, LoginOptions, LogoutOptions, Strategy, StrategyKind } from './types';
 import { secureUrl, trimSlashes } from './urls';
 
 /** Options of {@link createCartoAuth}. */
@@ -13,7 +12,7 @@ export interface CartoAuthOptions {
   apiBaseUrl: string;
   /** Origins that may receive the token. Default: the origin of `apiBaseUrl` only (case-08). */
   allowedOrigins?: string[];
-  /** Host services. Default: the browser's in a page, in-memory ones elsewhere. */
+  /** Host services. Default: the strategy's (the browser's for SPA in a page, `minimalPorts()` otherwise). */
   ports?: Ports;
   /** Abort a token request after this many ms. Default 10 000. */
   requestTimeoutMs?: number;
@@ -65,12 +64,9 @@ export interface CartoAuthClient {
   isAllowedUrl(url: string | URL): boolean;
   /** Cancels timers and in-flight work and drops every listener. */
   stop(): void;
-  /** Devtools hook: called for every transition with the previous and next snapshots. */
+  /** Devtools hook: called for every transition that changed the state, with both snapshots. */
   inspect(listener: (previous: AuthSnapshot, event: InspectedTransition, next: AuthSnapshot) => void): () => void;
 }
-
-// setTimeout stores delays as signed 32-bit ints; longer delays fire at once (case-12).
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /**
  * Creates a client for one strategy. Runs the loop event → transition → effects → ports → event.
@@ -82,23 +78,21 @@ const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   const given = options?.strategy as AnyStrategy | undefined;
   if (!given || typeof given.transition !== 'function') {
-    throw configError('createCartoAuth() needs a `strategy`: apiToken(…), spa(…) or m2m(…).');
+    throw configError('createCartoAuth() needs a strategy: apiToken(), spa() or m2m()');
   }
   const strategy: AnyStrategy = given;
   const apiBaseUrl = trimSlashes(secureUrl(options.apiBaseUrl, 'createCartoAuth({ apiBaseUrl })'));
   const origins = normalizeOrigins(options.allowedOrigins ?? [apiBaseUrl]);
-  const ports = options.ports ?? defaultPorts();
+  const ports = options.ports ?? strategy.defaultPorts();
   strategy.checkHost?.(ports);
-  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
 
   let state: { status: string } = strategy.initial();
   let snapshot = strategy.toSnapshot(state);
   let stopped = false;
-  let renewalTimer: TimerHandle | undefined;
-  let inFlight = new AbortController();
   let changed = deferred();
   const listeners = new Set<(snapshot: AuthSnapshot) => void>();
   const inspectors = new Set<(previous: AuthSnapshot, event: InspectedTransition, next: AuthSnapshot) => void>();
+  const scope: EffectScope = { ports, send, timeoutMs: options.requestTimeoutMs ?? 10_000 };
   const stopBroadcast = ports.broadcast?.subscribe((message) => message === 'logout' && send({ type: 'remoteLogout' }));
 
   function send(event: CommonEvent | { type: string }): void {
@@ -106,85 +100,23 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     const previousState = state;
     const previous = snapshot;
     const [next, effects] = strategy.transition(state, event);
-    state = next;
     if (next !== previousState) {
-      const candidate = strategy.toSnapshot(next);
-      if (!sameSnapshot(candidate, snapshot)) snapshot = candidate;
-    }
-    for (const inspector of inspectors) inspector(previous, { type: event.type, from: previousState.status, to: next.status }, snapshot);
-    if (snapshot !== previous) for (const listener of [...listeners]) listener(snapshot);
-    if (next !== previousState) {
+      state = next;
+      snapshot = strategy.toSnapshot(next);
+      for (const inspector of inspectors) inspector(previous, { type: event.type, from: previousState.status, to: next.status }, snapshot);
+      for (const listener of [...listeners]) listener(snapshot);
       const wake = changed;
       changed = deferred();
       wake.resolve();
     }
-    for (const effect of effects) runEffect(effect as CommonEffect);
-  }
-
-  function runEffect(effect: CommonEffect | { type: string }): void {
-    switch (effect.type) {
-      case 'scheduleRenewal':
-        cancelRenewal();
-        scheduleAt((effect as Extract<CommonEffect, { type: 'scheduleRenewal' }>).at);
-        return;
-      case 'cancelRenewal':
-        cancelRenewal();
-        return;
-      case 'abortRequests':
-        inFlight.abort(new CartoAuthError(ERR_CANCELLED, 'Cancelled by logout or a new login.'));
-        inFlight = new AbortController();
-        return;
-      case 'broadcastLogout':
-        ports.broadcast?.post('logout');
-        return;
-      default:
-        void runStrategyEffect(effect);
-    }
-  }
-
-  async function runStrategyEffect(effect: unknown): Promise<void> {
-    const controller = new AbortController();
-    const parent = inFlight.signal;
-    const onAbort = () => controller.abort(parent.reason);
-    parent.addEventListener('abort', onAbort);
-    const timer = ports.clock.setTimer(
-      () => controller.abort(new CartoAuthError(ERR_TIMEOUT, `No answer within ${requestTimeoutMs} ms.`)),
-      requestTimeoutMs,
-    );
-    try {
-      const event = await strategy.runEffect(effect, { ports, signal: controller.signal });
-      if (event) send(event as { type: string });
-    } catch (error) {
-      // Runners never reject by contract; a port that throws must still not become an unhandled rejection.
-      inspectFailure(error);
-    } finally {
-      ports.clock.clearTimer(timer);
-      parent.removeEventListener('abort', onAbort);
-    }
-  }
-
-  function inspectFailure(error: unknown): void {
-    for (const inspector of inspectors) inspector(snapshot, { type: `effectFailed: ${String(error)}`, from: state.status, to: state.status }, snapshot);
-  }
-
-  function scheduleAt(at: number): void {
-    const delay = at - ports.clock.now();
-    renewalTimer =
-      delay > MAX_TIMER_DELAY_MS
-        ? ports.clock.setTimer(() => scheduleAt(at), MAX_TIMER_DELAY_MS)
-        : ports.clock.setTimer(() => send({ type: 'renewRequested', now: ports.clock.now(), force: false }), Math.max(0, delay));
-  }
-
-  function cancelRenewal(): void {
-    if (renewalTimer !== undefined) ports.clock.clearTimer(renewalTimer);
-    renewalTimer = undefined;
+    for (const effect of effects) strategy.runEffect(effect, scope);
   }
 
   const secrets = () => ({ state: ports.random(), codeVerifier: ports.random() });
 
   async function waitUntil<T>(check: () => T | undefined): Promise<T> {
     for (;;) {
-      if (stopped) throw new CartoAuthError(ERR_CANCELLED, 'The client was stopped.');
+      if (stopped) throw new CartoAuthError(ERR_CANCELLED, 'Stopped');
       const result = check();
       if (result !== undefined) return result;
       await changed.promise;
@@ -206,12 +138,12 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
       if (decision.token) return decision.token;
       throw decision.kind === 'stale' && decision.error
         ? decision.error
-        : new CartoAuthError(ERR_NOT_AUTHENTICATED, 'No valid access token could be obtained.');
+        : new CartoAuthError(ERR_NOT_AUTHENTICATED, 'No valid access token');
     });
   }
 
   async function authorizedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const url = String(input instanceof Request ? input.url : input);
     if (!allowedOrigin(url, origins)) return ports.fetch(input, init);
     const replay = input instanceof Request ? input.clone() : input;
     let token: string | undefined;
@@ -225,7 +157,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     // case-16: renew once, retry once; a second 401 is an error, never a loop.
     const renewed = await getAccessToken({ forceRenew: true });
     const unauthorized = () =>
-      new CartoAuthError(ERR_UNAUTHORIZED, `${url} rejected the access token (401) even after a renewal.`, { status: 401 });
+      new CartoAuthError(ERR_UNAUTHORIZED, `401 from ${url} after renewal`, { status: 401 });
     if (renewed === token) throw unauthorized();
     const retried = await ports.fetch(replay, withBearer(replay, init, renewed));
     if (retried.status === 401) throw unauthorized();
@@ -237,14 +169,10 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     apiBaseUrl,
     getSnapshot: () => snapshot,
     subscribe(listener) {
-      listeners.add(listener);
       listener(snapshot);
-      return () => void listeners.delete(listener);
+      return addTo(listeners, listener);
     },
-    listen(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
+    listen: (listener) => addTo(listeners, listener),
     async start() {
       send({ type: 'startRequested', now: ports.clock.now(), login: secrets() });
       // Settled once nothing is in flight: a callback exchanged, a session restored or renewed, or a redirect under way.
@@ -262,17 +190,13 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     stop() {
       if (stopped) return;
       stopped = true;
-      cancelRenewal();
-      inFlight.abort(new CartoAuthError(ERR_CANCELLED, 'The client was stopped.'));
+      for (const type of ['cancelRenewal', 'abortRequests']) strategy.runEffect({ type }, scope);
       stopBroadcast?.();
       listeners.clear();
       inspectors.clear();
       changed.resolve();
     },
-    inspect(listener) {
-      inspectors.add(listener);
-      return () => void inspectors.delete(listener);
-    },
+    inspect: (listener) => addTo(inspectors, listener),
   };
 }
 
@@ -282,8 +206,9 @@ function withBearer(input: RequestInfo | URL, init: RequestInit | undefined, tok
   return { ...init, headers };
 }
 
-function sameSnapshot(a: AuthSnapshot, b: AuthSnapshot): boolean {
-  return a.status === b.status && a.user === b.user && a.expiresAt === b.expiresAt && a.error === b.error;
+function addTo<T>(set: Set<T>, item: T): () => void {
+  set.add(item);
+  return () => void set.delete(item);
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {

@@ -77,16 +77,14 @@ export interface CartoAuthErrorDetails {
 export class CartoAuthError extends Error {
   override readonly name = 'CartoAuthError';
   readonly code: CartoAuthErrorCode;
-  readonly oauthError?: string;
-  readonly status?: number;
-  readonly body?: unknown;
+  declare readonly oauthError?: string;
+  declare readonly status?: number;
+  declare readonly body?: unknown;
 
-  constructor(code: CartoAuthErrorCode, message: string, details: CartoAuthErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  constructor(code: CartoAuthErrorCode, message: string, { cause, ...details }: CartoAuthErrorDetails = {}) {
+    super(message, cause === undefined ? undefined : { cause });
     this.code = code;
-    if (details.oauthError !== undefined) this.oauthError = details.oauthError;
-    if (details.status !== undefined) this.status = details.status;
-    if (details.body !== undefined) this.body = details.body;
+    Object.assign(this, details);
   }
 }
 

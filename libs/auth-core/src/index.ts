@@ -38,6 +38,7 @@ export type { CartoAuthErrorCode, CartoAuthErrorDetails } from './errors';
 
 export type { BroadcastPort, ClockPort, NavigationPort, Ports, StoragePort, TimerHandle } from './ports/types';
 export { browserPorts, defaultPorts } from './ports/ports.browser';
+export { minimalPorts } from './ports/ports.minimal';
 export { manualClock, memoryPorts, memoryStorage, recordingNavigation } from './ports/ports.memory';
 export type { ManualClock, MemoryPortsOptions, RecordingNavigation } from './ports/ports.memory';
 

@@ -80,11 +80,18 @@ export type CommonEffect =
   | { type: 'abortRequests' }
   | { type: 'broadcastLogout' };
 
-/** Everything an effect may use, provided by the runtime. */
+/** What a network effect may use. */
 export interface EffectContext {
   ports: Ports;
   /** Aborted on logout, stop and time-out. */
   signal: AbortSignal;
+}
+
+/** One client's handle for its strategy's effect runner: the ports, and the way back into the loop. */
+export interface EffectScope {
+  ports: Ports;
+  send(event: CommonEvent | { type: string }): void;
+  timeoutMs: number;
 }
 
 /**
@@ -97,8 +104,10 @@ export interface Strategy<S extends { status: string } = { status: string }, E =
   transition(state: S, event: CommonEvent | E): [S, Array<CommonEffect | F>];
   toSnapshot(state: S): AuthSnapshot;
   decideToken(state: S, now: number): TokenDecision;
-  /** Runs one strategy effect; resolves with the event to feed back, if any. Never rejects. */
-  runEffect(effect: F, context: EffectContext): Promise<E | undefined>;
+  /** Runs one effect for the client behind `scope`; results come back through `scope.send`. */
+  runEffect(effect: CommonEffect | F, scope: EffectScope): void;
+  /** The ports used when `createCartoAuth` is given none: only what this strategy needs. */
+  defaultPorts(): Ports;
   /** Called once by `createCartoAuth` to refuse unsafe hosts (e.g. M2M in a browser). */
   checkHost?(ports: Ports): void;
 }

@@ -20,10 +20,10 @@ export function secureUrl(value: string, what: string): URL {
   try {
     url = new URL(value);
   } catch (cause) {
-    throw Object.assign(configError(`${what} must be an absolute URL, got "${value}".`), { cause });
+    throw Object.assign(configError(`${what}: not an absolute URL: ${value}`), { cause });
   }
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url;
-  throw configError(`${what} must use https: (plain http: is allowed only for loopback hosts), got "${value}".`, ERR_INSECURE_URL);
+  throw configError(`${what}: https: required (http: only for loopback): ${value}`, ERR_INSECURE_URL);
 }
 
 /** Removes trailing slashes so endpoint paths can be appended. */

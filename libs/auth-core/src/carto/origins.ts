@@ -1,18 +1,11 @@
-import { configError } from '../errors';
+import { secureUrl } from '../urls';
 
-/** Parses each allowed origin once; anything with a path, query or credentials is a mistake. */
+/**
+ * Parses each allowed origin once. Origins must be HTTPS (or loopback `http:`): a token must never be
+ * attached to a clear-text request.
+ */
 export function normalizeOrigins(origins: readonly string[]): ReadonlySet<string> {
-  const normalized = new Set<string>();
-  for (const origin of origins) {
-    let url: URL;
-    try {
-      url = new URL(origin);
-    } catch {
-      throw configError(`allowedOrigins entries must be absolute origins like https://api.example.com, got "${origin}".`);
-    }
-    normalized.add(url.origin);
-  }
-  return normalized;
+  return new Set(origins.map((origin) => secureUrl(origin, 'allowedOrigins').origin));
 }
 
 /**

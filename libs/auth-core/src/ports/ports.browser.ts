@@ -1,4 +1,5 @@
-import { memoryPorts, memoryStorage, randomBase64Url } from './ports.memory';
+import { minimalPorts } from './ports.minimal';
+import { randomBase64Url } from './random';
 import { systemClock } from './system-clock';
 import type { BroadcastPort, NavigationPort, Ports, StoragePort } from './types';
 
@@ -20,7 +21,7 @@ function webStorage(pick: () => Storage): StoragePort {
       remove: (key) => storage.removeItem(key),
     };
   } catch {
-    return memoryStorage();
+    return minimalPorts().sessionStorage;
   }
 }
 
@@ -90,10 +91,9 @@ export function browserPorts(): Ports {
 }
 
 /**
- * The ports `createCartoAuth` uses when none are given: the browser's in a page, otherwise in-memory
- * storage with the real clock and no navigation (servers, SSR: nothing redirects, case-21).
+ * The SPA strategy's default ports: the browser's in a page, otherwise {@link minimalPorts}
+ * (servers, SSR: in-memory storage, nothing redirects, case-21).
  */
 export function defaultPorts(): Ports {
-  if (isBrowserEnvironment()) return browserPorts();
-  return memoryPorts({ clock: systemClock() });
+  return isBrowserEnvironment() ? browserPorts() : minimalPorts();
 }

@@ -1,3 +1,4 @@
+import { randomBase64Url } from './random';
 import type { ClockPort, NavigationPort, Ports, StoragePort, TimerHandle } from './types';
 
 /** A {@link StoragePort} kept in a `Map`: nothing survives the process. */
@@ -75,14 +76,6 @@ export function recordingNavigation(
   };
   if (silentAuthorize) nav.silentAuthorize = silentAuthorize;
   return nav;
-}
-
-/** 32 random bytes from the platform CSPRNG (Web Crypto, present in browsers and Node 20), base64url. */
-export function randomBase64Url(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** Options for {@link memoryPorts}. */

@@ -1,5 +1,4 @@
-import { memoryPorts } from './ports.memory';
-import { systemClock } from './system-clock';
+import { minimalPorts } from './ports.minimal';
 import type { Ports } from './types';
 
 /**
@@ -10,5 +9,7 @@ import type { Ports } from './types';
  * const auth = createCartoAuth({ strategy: m2m({ clientId, clientSecret }), apiBaseUrl, ports: nodePorts() });
  */
 export function nodePorts(options: { fetch?: typeof fetch } = {}): Ports {
-  return memoryPorts({ clock: systemClock(), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const ports = minimalPorts();
+  if (options.fetch) ports.fetch = options.fetch;
+  return ports;
 }

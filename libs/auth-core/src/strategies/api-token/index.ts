@@ -1,6 +1,6 @@
+import { fetchOnlyPorts } from '../../ports/ports.minimal';
 import { configError } from '../../errors';
 import type { Strategy } from '../../types';
-import { runEffect } from './effects';
 import { decideToken, initial, toSnapshot, transition, type ApiTokenState } from './machine';
 
 /** Options of {@link apiToken}. */
@@ -18,13 +18,15 @@ export interface ApiTokenOptions {
  */
 export function apiToken(options: ApiTokenOptions): Strategy<ApiTokenState, never, never> {
   const token = options?.token;
-  if (typeof token !== 'string' || token.trim() === '') throw configError('apiToken() needs a non-empty `token`.');
+  if (typeof token !== 'string' || token.trim() === '') throw configError('apiToken() needs a token');
   return {
     kind: 'api-token',
     initial: () => initial(token),
     transition,
     toSnapshot,
     decideToken,
-    runEffect,
+    defaultPorts: fetchOnlyPorts,
+    // A held token needs no I/O: no effect ever reaches a runner.
+    runEffect() {},
   };
 }

@@ -26,5 +26,5 @@ export function toSnapshot(state: ApiTokenState): AuthSnapshot {
 export function decideToken(state: ApiTokenState): TokenDecision {
   return state.status === 'authenticated'
     ? { kind: 'fresh', token: state.token }
-    : { kind: 'none', error: new CartoAuthError(ERR_NOT_AUTHENTICATED, 'The API access token was forgotten by logout().') };
+    : { kind: 'none', error: new CartoAuthError(ERR_NOT_AUTHENTICATED, 'Logged out') };
 }

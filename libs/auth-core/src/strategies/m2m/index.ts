@@ -1,3 +1,4 @@
+import { minimalPorts } from '../../ports/ports.minimal';
 import { decodeJwtPayload } from '../../claims';
 import { configError, ERR_M2M_IN_BROWSER } from '../../errors';
 import { isBrowserEnvironment } from '../../ports/ports.browser';
@@ -5,6 +6,7 @@ import { DEFAULT_LEEWAY_MS } from '../../timing';
 import type { Strategy } from '../../types';
 import { CARTO_AUDIENCE, CARTO_AUTH_DOMAIN, secureUrl } from '../../urls';
 import { auth0Server } from '../shared/oauth';
+import { effectRunner } from '../shared/runner';
 import { memoryTokenCache, runEffect, type M2mTokenCache } from './effects';
 import { decideToken, initial, toSnapshot, transition, type M2mEffect, type M2mEvent, type M2mState } from './machine';
 
@@ -57,7 +59,8 @@ export function m2m(options: M2mOptions): Strategy<M2mState, M2mEvent, M2mEffect
     transition: (state, event) => transition(machineConfig, state, event),
     toSnapshot: (state) => toSnapshot(state, decodeJwtPayload),
     decideToken,
-    runEffect: (effect, context) => runEffect(effectConfig, effect, context),
+    defaultPorts: minimalPorts,
+    runEffect: effectRunner<M2mEffect, M2mEvent>((effect, context) => runEffect(effectConfig, effect, context)),
     checkHost(ports) {
       if (ports.isBrowser) throw configError(M2M_IN_BROWSER_MESSAGE, ERR_M2M_IN_BROWSER);
     },

@@ -1,8 +1,10 @@
+import { defaultPorts } from '../../ports/ports.browser';
 import { configError } from '../../errors';
 import { DEFAULT_LEEWAY_MS } from '../../timing';
 import type { Strategy } from '../../types';
 import { CARTO_APP_URL, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN, secureUrl, trimSlashes } from '../../urls';
 import { auth0Server } from '../shared/oauth';
+import { effectRunner } from '../shared/runner';
 import { runEffect, type SpaStorageMode } from './effects';
 import { decideToken, initial, toSnapshot, transition, type RenewMode, type SpaEffect, type SpaEvent, type SpaState } from './machine';
 
@@ -90,7 +92,8 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
     transition: (state, event) => transition(machineConfig, state, event),
     toSnapshot,
     decideToken,
-    runEffect: (effect, context) => runEffect(effectConfig, effect, context),
+    defaultPorts,
+    runEffect: effectRunner<SpaEffect, SpaEvent>((effect, context) => runEffect(effectConfig, effect, context)),
   };
 }
 

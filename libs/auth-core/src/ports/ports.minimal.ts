@@ -1,0 +1,44 @@
+import { randomBase64Url } from './random';
+import { systemClock } from './system-clock';
+import type { NavigationPort, Ports, StoragePort } from './types';
+
+function mapStorage(): StoragePort {
+  const entries = new Map<string, string>();
+  return { get: (key) => entries.get(key) ?? null, set: (key, value) => void entries.set(key, value), remove: (key) => void entries.delete(key) };
+}
+
+/** Navigation where there is no page (servers, SSR): nothing redirects (case-21). */
+const inertNavigation: NavigationPort = { currentUrl: () => 'about:blank', redirect() {}, replaceUrl() {} };
+
+/**
+ * The smallest working host: global `fetch`, the real clock, in-memory storage, no navigation.
+ * The default for M2M, and for SPA clients created where there is no `window` (SSR).
+ */
+export function minimalPorts(): Ports {
+  return {
+    fetch: (input, init) => globalThis.fetch(input, init),
+    clock: systemClock(),
+    navigation: inertNavigation,
+    transientStorage: mapStorage(),
+    sessionStorage: mapStorage(),
+    localStorage: mapStorage(),
+    random: randomBase64Url,
+    isBrowser: false,
+  };
+}
+
+const nothingStored: StoragePort = { get: () => null, set() {}, remove() {} };
+
+/** Ports for a strategy that only ever calls `fetch` (API access tokens): nothing else is bundled. */
+export function fetchOnlyPorts(): Ports {
+  return {
+    fetch: (input, init) => globalThis.fetch(input, init),
+    clock: { now: () => Date.now(), setTimer: () => 0, clearTimer() {} },
+    navigation: inertNavigation,
+    transientStorage: nothingStored,
+    sessionStorage: nothingStored,
+    localStorage: nothingStored,
+    random: () => '',
+    isBrowser: false,
+  };
+}

@@ -1,0 +1,77 @@
+import { CartoAuthError, ERR_CANCELLED, ERR_TIMEOUT } from '../../errors';
+import type { TimerHandle } from '../../ports/types';
+import type { CommonEffect, EffectContext, EffectScope } from '../../types';
+
+// setTimeout stores delays as signed 32-bit ints; longer delays fire at once (case-12).
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** Per-client effect state, kept on the scope the runtime hands in. */
+interface RunnerState {
+  renewalTimer?: TimerHandle;
+  inFlight?: AbortController;
+}
+
+/**
+ * Builds a strategy's effect runner: the common effects (renewal timer, aborting, logout broadcast)
+ * plus the strategy's network effects, each with an abort signal and a time-out. Strategies without
+ * I/O (API tokens) do not include this, which keeps their bundle small.
+ */
+export function effectRunner<F extends { type: string }, E>(
+  runNetworkEffect: (effect: F, context: EffectContext) => Promise<E | undefined>,
+): (effect: CommonEffect | F, scope: EffectScope) => void {
+  return (effect, scope) => {
+    const local = scope as EffectScope & RunnerState;
+    const { clock } = scope.ports;
+    const cancelRenewal = () => {
+      if (local.renewalTimer !== undefined) clock.clearTimer(local.renewalTimer);
+      local.renewalTimer = undefined;
+    };
+    const scheduleAt = (at: number) => {
+      const delay = at - clock.now();
+      local.renewalTimer =
+        delay > MAX_TIMER_DELAY_MS
+          ? clock.setTimer(() => scheduleAt(at), MAX_TIMER_DELAY_MS)
+          : clock.setTimer(() => scope.send({ type: 'renewRequested', now: clock.now(), force: false }), Math.max(0, delay));
+    };
+    switch (effect.type) {
+      case 'scheduleRenewal':
+        cancelRenewal();
+        scheduleAt((effect as Extract<CommonEffect, { type: 'scheduleRenewal' }>).at);
+        return;
+      case 'cancelRenewal':
+        cancelRenewal();
+        return;
+      case 'abortRequests':
+        local.inFlight?.abort(new CartoAuthError(ERR_CANCELLED, 'Cancelled by logout, a new login or stop().'));
+        local.inFlight = undefined;
+        return;
+      case 'broadcastLogout':
+        scope.ports.broadcast?.post('logout');
+        return;
+      default:
+        void runWithTimeout(effect as F, local, runNetworkEffect);
+    }
+  };
+}
+
+async function runWithTimeout<F, E>(
+  effect: F,
+  scope: EffectScope & RunnerState,
+  runNetworkEffect: (effect: F, context: EffectContext) => Promise<E | undefined>,
+): Promise<void> {
+  const parent = (scope.inFlight ??= new AbortController()).signal;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort);
+  const timer = scope.ports.clock.setTimer(
+    () => controller.abort(new CartoAuthError(ERR_TIMEOUT, `No answer within ${scope.timeoutMs} ms.`)),
+    scope.timeoutMs,
+  );
+  try {
+    const event = await runNetworkEffect(effect, { ports: scope.ports, signal: controller.signal });
+    if (event) scope.send(event as unknown as { type: string });
+  } finally {
+    scope.ports.clock.clearTimer(timer);
+    parent.removeEventListener('abort', onAbort);
+  }
+}

@@ -70,36 +70,18 @@ export function toCartoAuthError(error: unknown, context: EffectContext): CartoA
   // fetch rejects with the signal's reason, which the runtime sets to a CartoAuthError.
   if (context.signal.aborted && context.signal.reason instanceof CartoAuthError) return context.signal.reason;
   if (error instanceof ResponseBodyError) {
-    const transient = error.status >= 500;
-    return new CartoAuthError(
-      transient ? ERR_NETWORK : ERR_TOKEN_REQUEST_FAILED,
-      `The token endpoint answered ${error.status} ${error.error}${error.error_description ? `: ${error.error_description}` : ''}`,
-      { cause: error, oauthError: error.error, status: error.status },
-    );
+    return new CartoAuthError(error.status >= 500 ? ERR_NETWORK : ERR_TOKEN_REQUEST_FAILED, error.error_description ?? error.error, {
+      cause: error,
+      oauthError: error.error,
+      status: error.status,
+    });
   }
   if (error instanceof AuthorizationResponseError) {
-    return new CartoAuthError(
-      ERR_AUTHORIZE_FAILED,
-      `The authorization server returned ${error.error}${error.error_description ? `: ${error.error_description}` : ''}`,
-      { cause: error, oauthError: error.error },
-    );
+    return new CartoAuthError(ERR_AUTHORIZE_FAILED, error.error_description ?? error.error, { cause: error, oauthError: error.error });
   }
-  const status = statusOf(error);
-  if (status !== undefined && status >= 500) {
-    return new CartoAuthError(ERR_NETWORK, `The server answered ${status}`, { cause: error, status });
-  }
-  // A TypeError without a code comes from fetch itself (connection refused, DNS, CORS).
-  if (error instanceof TypeError && !('code' in error)) {
-    return new CartoAuthError(ERR_NETWORK, `Network request failed: ${error.message}`, { cause: error });
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new CartoAuthError(ERR_INVALID_RESPONSE, `Invalid response from the authorization server: ${message}`, {
-    cause: error,
-    ...(status !== undefined ? { status } : {}),
-  });
-}
-
-function statusOf(error: unknown): number | undefined {
-  const cause = error instanceof Error ? error.cause : undefined;
-  return cause instanceof Response ? cause.status : undefined;
+  const cause = (error as Error)?.cause;
+  const status = cause instanceof Response ? cause.status : undefined;
+  // 5xx, and a TypeError without a code (fetch itself: connection refused, DNS, CORS), are transient.
+  const transient = (status ?? 0) >= 500 || (error instanceof TypeError && !('code' in error));
+  return new CartoAuthError(transient ? ERR_NETWORK : ERR_INVALID_RESPONSE, String((error as Error)?.message ?? error), { cause: error, status });
 }

@@ -76,7 +76,7 @@ export async function runEffect(config: SpaEffectConfig, effect: SpaEffect, cont
     case 'silentAuthorize':
       return tokenRequest(effect.seq, context, async () => {
         const silentAuthorize = ports.navigation.silentAuthorize;
-        if (!silentAuthorize) throw new CartoAuthError(ERR_LOGIN_REQUIRED, 'Silent renewal is not possible here; call login().');
+        if (!silentAuthorize) throw new CartoAuthError(ERR_LOGIN_REQUIRED, 'No silent renewal here');
         const pending: PendingLogin = { state: ports.random(), codeVerifier: ports.random(), prompt: 'none' };
         if (effect.organization) pending.organization = effect.organization;
         const callbackUrl = await silentAuthorize(await authorizeUrl(config, pending), config.redirectUri, config.silentTimeoutMs);

@@ -56,12 +56,12 @@ const DEFAULT_SCOPE = 'openid profile email read:current_user read:connections r
  */
 export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect> {
   const { clientId } = options ?? ({} as SpaOptions);
-  if (!clientId || typeof clientId !== 'string') throw configError('spa() needs a `clientId`.');
+  if (!clientId || typeof clientId !== 'string') throw configError('spa() needs a clientId');
   const redirectUri = secureUrl(options.redirectUri, 'spa({ redirectUri })').href;
   const server = auth0Server(secureUrl(options.authDomain ?? CARTO_AUTH_DOMAIN, 'spa({ authDomain })'));
   const renew = options.renew ?? 'auto';
   const storage = options.storage ?? 'memory';
-  if (!['memory', 'session', 'local'].includes(storage)) throw configError(`spa({ storage }) must be memory, session or local, got "${storage}".`);
+  if (!['memory', 'session', 'local'].includes(storage)) throw configError(`spa(): unknown storage ${storage}`);
   const wantsRefreshToken = renew === 'auto' || renew === 'refresh-token';
   const scope = options.scope ?? `${DEFAULT_SCOPE}${wantsRefreshToken ? ' offline_access' : ''}`;
   const machineConfig = {

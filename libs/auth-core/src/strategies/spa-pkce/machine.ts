@@ -155,11 +155,7 @@ function restore(config: SpaMachineConfig, state: Extract<SpaState, { status: 'l
         { type: 'replaceUrl', url: pending.returnTo ?? cleanUrl },
       ];
       if (callback.error) {
-        const error = new CartoAuthError(
-          ERR_AUTHORIZE_FAILED,
-          `Login failed: ${callback.error}${callback.errorDescription ? ` (${callback.errorDescription})` : ''}`,
-          { oauthError: callback.error },
-        );
+        const error = new CartoAuthError(ERR_AUTHORIZE_FAILED, callback.errorDescription ?? callback.error, { oauthError: callback.error });
         return [{ status: 'error', seq: state.seq, error }, consumed];
       }
       const seq = state.seq + 1;
@@ -168,7 +164,7 @@ function restore(config: SpaMachineConfig, state: Extract<SpaState, { status: 'l
     if (event.consumedStates.includes(callback.state)) {
       effects.push({ type: 'replaceUrl', url: cleanUrl }); // case-07: Back to an old callback
     } else if (pending) {
-      const error = new CartoAuthError(ERR_STATE_MISMATCH, 'The login callback carries a state this client did not send.');
+      const error = new CartoAuthError(ERR_STATE_MISMATCH, 'Callback state was not sent by this client');
       return [{ status: 'error', seq: state.seq, error }, [{ type: 'clearPending' }, { type: 'replaceUrl', url: cleanUrl }]];
     }
     // Otherwise another integration's callback (case-06): not ours, leave the URL alone.
@@ -226,18 +222,12 @@ function completeLogin(
   const { pending } = state;
   const user = userFromClaims(event.tokens.idClaims, event.tokens.accessClaims);
   if (pending.organization && user.organization !== pending.organization) {
-    const error = new CartoAuthError(
-      ERR_ORGANIZATION_MISMATCH,
-      `Asked to sign in to organization ${pending.organization}, but the token is for ${user.organization ?? 'no organization'}.`,
-    );
+    const error = new CartoAuthError(ERR_ORGANIZATION_MISMATCH, `Token is not for organization ${pending.organization}`);
     return [{ status: 'error', seq: state.seq, error }, []];
   }
   if (config.checkSignup && event.tokens.idClaims && !user.userMetadata) {
     if (pending.signupAttempted) {
-      const error = new CartoAuthError(
-        ERR_SIGNUP_INCOMPLETE,
-        'The user still has no CARTO user_metadata after visiting sign-up once; stopping instead of looping.',
-      );
+      const error = new CartoAuthError(ERR_SIGNUP_INCOMPLETE, 'Still no user_metadata after sign-up');
       return [{ status: 'error', seq: state.seq, error }, []];
     }
     return [{ status: 'redirecting', seq: state.seq }, [{ type: 'navigate', url: signupUrl(config, pending.organization) }]];
@@ -263,7 +253,7 @@ function startRenewal(config: SpaMachineConfig, state: Extract<SpaState, { statu
     return [{ status: 'renewing', seq, session }, [{ type: 'silentAuthorize', seq, ...(organization ? { organization } : {}) }]];
   }
   if (now < session.expiresAt) return [state, []];
-  const error = new CartoAuthError(ERR_LOGIN_REQUIRED, 'The session expired and renewal is disabled; call login().');
+  const error = new CartoAuthError(ERR_LOGIN_REQUIRED, 'Session expired');
   return [{ status: 'unauthenticated', seq, error }, [{ type: 'cancelRenewal' }, { type: 'clearSession' }]];
 }
 
@@ -290,10 +280,7 @@ function failRenewal(state: Extract<SpaState, { status: 'renewing' }>, event: Ex
   }
   // case-15: a refused renewal ends the session, with the reason.
   const error = refused
-    ? new CartoAuthError(ERR_LOGIN_REQUIRED, `The session can no longer be renewed (${event.error.oauthError ?? event.error.code}); call login().`, {
-        cause: event.error,
-        ...(event.error.oauthError ? { oauthError: event.error.oauthError } : {}),
-      })
+    ? new CartoAuthError(ERR_LOGIN_REQUIRED, 'Renewal refused', { cause: event.error, oauthError: event.error.oauthError ?? event.error.code })
     : event.error;
   return [{ status: 'unauthenticated', seq: state.seq, error }, [{ type: 'cancelRenewal' }, { type: 'clearSession' }]];
 }
@@ -358,5 +345,5 @@ export function decideToken(state: SpaState, now: number): TokenDecision {
 }
 
 function notAuthenticated(): CartoAuthError {
-  return new CartoAuthError(ERR_NOT_AUTHENTICATED, 'Nobody is signed in: call start(), then login().');
+  return new CartoAuthError(ERR_NOT_AUTHENTICATED, 'Not signed in');
 }

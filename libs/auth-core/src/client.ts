@@ -133,7 +133,9 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
         send({ type: 'renewRequested', now: ports.clock.now(), force: tokenOptions.forceRenew === true });
         decision = strategy.decideToken(state, ports.clock.now());
       }
-      if (decision.kind === 'busy') return undefined;
+      // Joining a request in flight counts as this caller's renewal: on failure everyone gets the error
+      // instead of each waiter starting its own retry (case-17, no convoy).
+      if (decision.kind === 'busy') return void (renewalAsked = true);
       if (decision.kind === 'none') throw decision.error;
       if (decision.token) return decision.token;
       throw decision.kind === 'stale' && decision.error

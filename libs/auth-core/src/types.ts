@@ -65,7 +65,9 @@ export type CommonEvent =
   | { type: 'loginRequested'; now: number; options: LoginOptions; login: LoginSecrets }
   | { type: 'renewRequested'; now: number; force: boolean }
   | { type: 'logoutRequested'; options: LogoutOptions }
-  | { type: 'remoteLogout' };
+  | { type: 'remoteLogout' }
+  /** An effect threw instead of answering (a broken port): the machine must leave any waiting state. */
+  | { type: 'effectFailed'; error: CartoAuthError };
 
 /** Fresh random values for a login, drawn by the runtime so transitions stay pure. */
 export interface LoginSecrets {

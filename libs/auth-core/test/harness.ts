@@ -50,6 +50,9 @@ export async function countRequests(emulator: TestEmulator, path: string, method
   return log.filter((entry) => entry.path === path && entry.method === method).length;
 }
 
+const clients: CartoAuthClient[] = [];
+afterEach(() => clients.splice(0).forEach((client) => client.stop()));
+
 /** A browser-like page for one SPA app: its ports survive "reloads" (new clients on the same ports). */
 export interface SpaPage {
   ports: Ports;
@@ -74,8 +77,6 @@ export function spaPage(emulator: TestEmulator, clockStart = Date.now()): SpaPag
   const nav = recordingNavigation('http://127.0.0.1:4200/', (authorizeUrl) => agent.follow(authorizeUrl));
   const recorder = recordingFetch();
   const ports = memoryPorts({ clock, navigation: nav, fetch: recorder.fetch });
-  const clients: CartoAuthClient[] = [];
-  afterEach(() => clients.splice(0).forEach((c) => c.stop()));
   const page: SpaPage = {
     ports,
     clock,

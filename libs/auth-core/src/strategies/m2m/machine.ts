@@ -60,6 +60,8 @@ export function transition(
     case 'cachedTokenFound':
       if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
       return [{ status: 'ready', seq: state.seq, token: event.token }, []];
+    case 'effectFailed':
+      return state.status === 'fetching' ? [{ status: 'failed', seq: state.seq + 1, error: event.error }, []] : [state, []];
     case 'tokenRequestFailed':
       if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
       return [{ status: 'failed', seq: state.seq, error: event.error }, []];

@@ -80,7 +80,7 @@ export function toCartoAuthError(error: unknown, context: EffectContext): CartoA
     return new CartoAuthError(ERR_AUTHORIZE_FAILED, error.error_description ?? error.error, { cause: error, oauthError: error.error });
   }
   const cause = (error as Error)?.cause;
-  const status = cause instanceof Response ? cause.status : undefined;
+  const status = typeof Response !== 'undefined' && cause instanceof Response ? cause.status : undefined;
   // 5xx, and a TypeError without a code (fetch itself: connection refused, DNS, CORS), are transient.
   const transient = (status ?? 0) >= 500 || (error instanceof TypeError && !('code' in error));
   return new CartoAuthError(transient ? ERR_NETWORK : ERR_INVALID_RESPONSE, String((error as Error)?.message ?? error), { cause: error, status });

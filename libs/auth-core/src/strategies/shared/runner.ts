@@ -1,4 +1,4 @@
-import { CartoAuthError, ERR_CANCELLED, ERR_TIMEOUT } from '../../errors';
+import { CartoAuthError, ERR_CANCELLED, ERR_INVALID_CONFIG, ERR_TIMEOUT } from '../../errors';
 import type { TimerHandle } from '../../ports/types';
 import type { CommonEffect, EffectContext, EffectScope } from '../../types';
 
@@ -70,6 +70,9 @@ async function runWithTimeout<F, E>(
   try {
     const event = await runNetworkEffect(effect, { ports: scope.ports, signal: controller.signal });
     if (event) scope.send(event as unknown as { type: string });
+  } catch (cause) {
+    // A port that throws (no Web Crypto, storage quota…) must not leave the client stuck or reject unhandled.
+    scope.send({ type: 'effectFailed', error: new CartoAuthError(ERR_INVALID_CONFIG, `${(effect as { type: string }).type} failed: ${cause}`, { cause }) });
   } finally {
     scope.ports.clock.clearTimer(timer);
     parent.removeEventListener('abort', onAbort);

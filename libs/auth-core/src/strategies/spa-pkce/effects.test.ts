@@ -11,6 +11,7 @@ describe('spa strategy against the emulator', () => {
     await first.start();
     expect(first.getSnapshot().status).toBe('unauthenticated');
     await first.login();
+    await waitFor(() => page.nav.redirects.length === 1);
     const authorize = new URL(page.nav.redirects[0]!);
     expect(authorize.origin + authorize.pathname).toBe(`${emulator().authUrl}/authorize`);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');

@@ -119,6 +119,10 @@ export function transition(config: SpaMachineConfig, state: SpaState, event: Com
       if (state.status === 'exchanging') return [{ status: 'error', seq: state.seq, error: event.error }, []];
       if (state.status === 'renewing') return failRenewal(state, event);
       return [state, []];
+    case 'effectFailed':
+      return state.status === 'loading' || state.status === 'redirecting' || state.status === 'exchanging'
+        ? [{ status: 'error', seq: state.seq + 1, error: event.error }, []]
+        : [state, []];
     case 'renewRequested':
       return state.status === 'authenticated' ? startRenewal(config, state, event.now, event.force) : [state, []];
     case 'logoutRequested':

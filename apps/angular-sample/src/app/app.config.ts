@@ -1,0 +1,38 @@
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import {
+  inject,
+  provideBrowserGlobalErrorListeners,
+  provideEnvironmentInitializer,
+  provideZonelessChangeDetection,
+  type ApplicationConfig,
+} from '@angular/core';
+import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { cartoAuthInterceptor, provideCartoAuth, spa } from '@carto-auth/angular';
+import { routes } from './app.routes';
+import { readSettings, SAMPLE_SETTINGS } from './settings';
+import { TransitionLog } from './transition-log';
+
+const settings = readSettings();
+
+export const appConfig: ApplicationConfig = {
+  providers: [
+    provideZonelessChangeDetection(),
+    provideBrowserGlobalErrorListeners(),
+    provideRouter(routes, withComponentInputBinding()),
+    provideCartoAuth({
+      strategy: spa({
+        clientId: settings.clientId,
+        redirectUri: `${window.location.origin}/callback`,
+        authDomain: settings.authDomain,
+        appUrl: settings.appUrl,
+        storage: settings.storage,
+      }),
+      apiBaseUrl: settings.apiBaseUrl,
+    }),
+    // Requests made with HttpClient to the CARTO API origin get the bearer token; others are left alone.
+    provideHttpClient(withInterceptors([cartoAuthInterceptor])),
+    { provide: SAMPLE_SETTINGS, useValue: settings },
+    // Attach the transition log before the app initializer starts the client, so start-up is logged too.
+    provideEnvironmentInitializer(() => void inject(TransitionLog)),
+  ],
+};

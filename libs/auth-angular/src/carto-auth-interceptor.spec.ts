@@ -1,0 +1,79 @@
+import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import type { CartoAuthClient } from '@carto-auth/core';
+import { cartoAuthInterceptor } from './carto-auth-interceptor';
+import { provideCartoAuth } from './provide-carto-auth';
+import { API_BASE_URL, flush, spaClient, tokenClient } from './testing/clients';
+
+function setup(client: CartoAuthClient) {
+  TestBed.configureTestingModule({
+    providers: [
+      provideCartoAuth(() => client),
+      provideHttpClient(withInterceptors([cartoAuthInterceptor])),
+      provideHttpClientTesting(),
+    ],
+  });
+  const http = TestBed.inject(HttpClient);
+  const backend = TestBed.inject(HttpTestingController);
+  /** Sends a GET and returns the request as it reached Angular's test backend. */
+  return async (url: string, headers: Record<string, string> = {}) => {
+    http.get(url, { headers }).subscribe();
+    await flush();
+    const request = backend.expectOne(url);
+    request.flush({});
+    return request.request;
+  };
+}
+
+describe('cartoAuthInterceptor', () => {
+  afterEach(() => {
+    TestBed.inject(HttpTestingController).verify();
+    TestBed.resetTestingModule();
+  });
+
+  it('adds the bearer token to requests for the API origin', async () => {
+    const send = setup(tokenClient('api-token-1'));
+    const request = await send(`${API_BASE_URL}/v3/sql/carto_dw/query?q=select%201`);
+    expect(request.headers.get('Authorization')).toBe('Bearer api-token-1');
+  });
+
+  it('case-08: leaves look-alike origins, other ports, other schemes and relative URLs untouched', async () => {
+    const send = setup(tokenClient('api-token-1'));
+    const lookAlikes = [
+      'http://127.0.0.1.evil.example:9011/v3/sql',
+      `https://evil.example/?u=${encodeURIComponent(API_BASE_URL)}`,
+      'http://127.0.0.1@evil.example:9011/v3/sql',
+      'http://127.0.0.1:9012/v3/sql',
+      'https://127.0.0.1:9011/v3/sql',
+      '/v3/sql/carto_dw/query',
+    ];
+    for (const url of lookAlikes) {
+      const request = await send(url);
+      expect(request.headers.has('Authorization')).toBe(false);
+    }
+  });
+
+  it('case-09: sends no Authorization header when no token is available', async () => {
+    const { client } = spaClient();
+    const send = setup(client);
+    await client.start();
+    expect(client.getSnapshot().status).toBe('unauthenticated');
+    const request = await send(`${API_BASE_URL}/v3/sql/carto_dw/query`);
+    expect(request.headers.has('Authorization')).toBe(false);
+  });
+
+  it('case-09: sends no header after an API token was forgotten by logout()', async () => {
+    const client = tokenClient();
+    const send = setup(client);
+    client.logout();
+    const request = await send(`${API_BASE_URL}/v3/tokens`);
+    expect(request.headers.has('Authorization')).toBe(false);
+  });
+
+  it('keeps an Authorization header the caller set (e.g. a second, API-token client)', async () => {
+    const send = setup(tokenClient('oauth-token'));
+    const request = await send(`${API_BASE_URL}/v3/sql/carto_dw/query`, { Authorization: 'Bearer scoped' });
+    expect(request.headers.get('Authorization')).toBe('Bearer scoped');
+  });
+});

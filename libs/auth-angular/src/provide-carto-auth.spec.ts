@@ -1,0 +1,80 @@
+import {
+  ApplicationRef,
+  Component,
+  createEnvironmentInjector,
+  EnvironmentInjector,
+  inject,
+} from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { apiToken } from '@carto-auth/core';
+import { filter, firstValueFrom, timeout } from 'rxjs';
+import { CartoAuthService } from './carto-auth-service';
+import { provideCartoAuth } from './provide-carto-auth';
+import { API_BASE_URL, APP_ORIGIN, flush, realClock, spaClient } from './testing/clients';
+
+@Component({
+  selector: 'carto-expiry-fixture',
+  template: `{{ auth.snapshot().status }} until {{ auth.snapshot().expiresAt }}`,
+})
+class ExpiryFixtureComponent {
+  readonly auth = inject(CartoAuthService);
+}
+
+describe('provideCartoAuth', () => {
+  afterEach(() => TestBed.resetTestingModule());
+
+  it('starts the client in an app initializer in the browser', async () => {
+    const { client, navigation } = spaClient({
+      url: `${APP_ORIGIN}/callback?error=access_denied&state=x`,
+      pending: { state: 'x', codeVerifier: 'v' },
+    });
+    TestBed.configureTestingModule({ providers: [provideCartoAuth(() => client)] });
+    expect(client.getSnapshot().status).toBe('idle');
+    TestBed.inject(CartoAuthService);
+    await flush();
+    expect(client.getSnapshot().status).toBe('error'); // the callback was processed by start()
+    expect(navigation.url).toBe(`${APP_ORIGIN}/callback`); // and its parameters dropped from the address bar
+  });
+
+  it('builds a client from options, a separate one for each injector', async () => {
+    TestBed.configureTestingModule({
+      providers: [
+        provideCartoAuth({ strategy: apiToken({ token: 'api-token-1' }), apiBaseUrl: API_BASE_URL }),
+      ],
+    });
+    const auth = TestBed.inject(CartoAuthService);
+    await expect(auth.getAccessToken()).resolves.toBe('api-token-1');
+
+    const parent = TestBed.inject(EnvironmentInjector);
+    const child = createEnvironmentInjector(
+      [provideCartoAuth({ strategy: apiToken({ token: 'api-token-2' }), apiBaseUrl: API_BASE_URL })],
+      parent,
+    );
+    const childAuth = child.get(CartoAuthService);
+    expect(childAuth.client).not.toBe(auth.client);
+    childAuth.logout();
+    expect(childAuth.snapshot().status).toBe('unauthenticated');
+    expect(auth.snapshot().status).toBe('authenticated');
+    child.destroy();
+    await expect(childAuth.client.getAccessToken()).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('case-23: the app becomes stable while a renewal timer is scheduled', async () => {
+    const now = Date.now();
+    const { client } = spaClient({
+      clock: realClock,
+      session: { accessToken: 'at', expiresAt: now + 3_600_000, renewAt: now + 3_000_000 },
+    });
+    TestBed.configureTestingModule({ providers: [provideCartoAuth(() => client)] });
+    const fixture = TestBed.createComponent(ExpiryFixtureComponent);
+    const appRef = TestBed.inject(ApplicationRef);
+    await client.start();
+    expect(client.getSnapshot().status).toBe('authenticated'); // restored, renewal timer running (real setTimeout)
+
+    await expect(firstValueFrom(appRef.isStable.pipe(filter(Boolean), timeout(2_000)))).resolves.toBe(true);
+    await appRef.whenStable();
+    expect((fixture.nativeElement as HTMLElement).textContent).toContain(
+      `authenticated until ${now + 3_600_000}`,
+    );
+  });
+});

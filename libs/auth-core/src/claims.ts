@@ -1,9 +1,7 @@
 import type { CartoUser } from './types';
 
 /** CARTO's namespaced claims (CARTO.md §2). */
-export const CLAIM_ACCOUNT_ID = 'http://app.carto.com/account_id';
-export const CLAIM_EMAIL = 'http://app.carto.com/email';
-export const CLAIM_USER_METADATA = 'http://app.carto.com/user_metadata';
+const CARTO_CLAIM = 'http://app.carto.com/';
 
 /** A JWT's claims, as parsed JSON. */
 export type Claims = Record<string, unknown>;
@@ -13,38 +11,31 @@ export type Claims = Record<string, unknown>;
  * client just received over TLS from the token endpoint; CARTO's APIs verify the signature.
  */
 export function decodeJwtPayload(token: string): Claims | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
   try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
-    const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
-    const json = new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-    const value: unknown = JSON.parse(json);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Claims) : undefined;
+    const base64 = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const value = JSON.parse(new TextDecoder().decode(bytes));
+    return value?.constructor === Object ? value : undefined;
   } catch {
     return undefined;
   }
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
-
 /** Builds the {@link CartoUser} from the ID token's claims and the access token's claims. */
-export function userFromClaims(idClaims: Claims | undefined, accessClaims: Claims | undefined): CartoUser {
-  const id = idClaims ?? {};
-  const access = accessClaims ?? {};
-  const metadata = id[CLAIM_USER_METADATA] ?? access[CLAIM_USER_METADATA];
-  const permissions = Array.isArray(access['permissions'])
-    ? access['permissions'].filter((p): p is string => typeof p === 'string')
-    : [];
-  const user: CartoUser = { sub: text(id['sub']) ?? text(access['sub']) ?? '', permissions };
-  const email = text(id['email']) ?? text(access[CLAIM_EMAIL]);
-  const name = text(id['name']);
-  const accountId = text(id[CLAIM_ACCOUNT_ID]) ?? text(access[CLAIM_ACCOUNT_ID]);
-  const organization = text(id['org_id']) ?? text(access['org_id']);
-  if (email) user.email = email;
-  if (name) user.name = name;
-  if (accountId) user.accountId = accountId;
-  if (organization) user.organization = organization;
-  if (metadata && typeof metadata === 'object') user.userMetadata = metadata as Record<string, unknown>;
-  return user;
+export function userFromClaims(idClaims: Claims = {}, accessClaims: Claims = {}): CartoUser {
+  // The ID token wins; the access token fills in what it lacks (CARTO puts email and account in both).
+  const claim = (name: string) => (idClaims[name] ?? accessClaims[name]) || undefined;
+  const permissions = accessClaims['permissions'];
+  // The JSON round trip drops the claims that are absent, so the user object lists only what is known.
+  return JSON.parse(
+    JSON.stringify({
+      sub: claim('sub') ?? '',
+      email: claim('email') ?? claim(`${CARTO_CLAIM}email`),
+      name: claim('name'),
+      accountId: claim(`${CARTO_CLAIM}account_id`),
+      organization: claim('org_id'),
+      userMetadata: claim(`${CARTO_CLAIM}user_metadata`),
+      permissions: Array.isArray(permissions) ? permissions.filter((p) => typeof p === 'string') : [],
+    }),
+  );
 }

@@ -6,6 +6,15 @@ export const CARTO_AUDIENCE = 'carto-cloud-native-api';
 export const CARTO_APP_URL = 'https://app.carto.com';
 export const CARTO_ACCOUNTS_URL = 'https://accounts.app.carto.com';
 
+/** Parses `value`, or returns `undefined` when it is not an absolute URL (`URL.parse` is too new for some browsers). */
+export function parseUrl(value: string | URL): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
 /** `true` for hosts that never leave the machine: plain `http:` is acceptable only there. */
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);

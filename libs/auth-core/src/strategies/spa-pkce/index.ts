@@ -75,16 +75,14 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
     appUrl: trimSlashes(secureUrl(options.appUrl ?? CARTO_APP_URL, 'spa({ appUrl })')),
     ...(options.organization ? { organization: options.organization } : {}),
   };
-  const prefix = `carto-auth:${clientId}`;
   const effectConfig = {
     server,
     client: { client_id: clientId },
     redirectUri,
-    audience: options.audience || CARTO_AUDIENCE,
-    scope,
+    authorizeParams: { client_id: clientId, redirect_uri: redirectUri, scope, audience: options.audience || CARTO_AUDIENCE },
     storage,
     silentTimeoutMs: options.silentTimeoutMs ?? 10_000,
-    keys: { session: `${prefix}:session`, pending: `${prefix}:pending`, consumed: `${prefix}:consumed` },
+    prefix: `carto-auth:${clientId}`,
   };
   return {
     kind: 'spa',

@@ -64,9 +64,9 @@ describe('spa machine', () => {
 
   it.each<[string, SpaEvent, string, string[]]>([
     ['no callback, nothing stored', restored('http://127.0.0.1:4200/'), 'unauthenticated', []],
-    ['our callback with a code', restored(`${config.redirectUri}?code=c&state=state-1`, { pending }), 'exchanging', ['clearPending', 'replaceUrl', 'exchangeCode']],
-    ['our callback with an error', restored(`${config.redirectUri}?error=access_denied&state=state-1`, { pending }), 'error', ['clearPending', 'replaceUrl']],
-    ['a callback with another state while a login is pending', restored(`${config.redirectUri}?code=c&state=evil`, { pending }), 'error', ['clearPending', 'replaceUrl']],
+    ['our callback with a code', restored(`${config.redirectUri}?code=c&state=state-1`, { pending }), 'exchanging', ['consumeCallback', 'exchangeCode']],
+    ['our callback with an error', restored(`${config.redirectUri}?error=access_denied&state=state-1`, { pending }), 'error', ['consumeCallback']],
+    ['a callback with another state while a login is pending', restored(`${config.redirectUri}?code=c&state=evil`, { pending }), 'error', ['consumeCallback']],
     ['a consumed state (case-07)', restored(`${config.redirectUri}?code=c&state=old`, { consumedStates: ['old'] }), 'unauthenticated', ['replaceUrl']],
     ['a stored, valid session', restored('http://127.0.0.1:4200/', { stored: session }), 'authenticated', ['scheduleRenewal']],
     ['an expired stored session with a refresh token', restored('http://127.0.0.1:4200/', { stored: session, now: 90_000_000 }), 'renewing', ['refreshTokens']],
@@ -166,7 +166,7 @@ describe('spa machine', () => {
     const error = new CartoAuthError(ERR_TOKEN_REQUEST_FAILED, 'x', { oauthError: 'invalid_grant' });
     const [state, effects] = step({ status: 'renewing', seq: 2, session }, { type: 'tokenRequestFailed', seq: 2, error, at: 0 });
     expect(state).toMatchObject({ status: 'unauthenticated', error: { code: 'login_required', oauthError: 'invalid_grant' } });
-    expect(types(effects)).toEqual(['cancelRenewal', 'clearSession']);
+    expect(types(effects)).toEqual(['abortRequests', 'cancelRenewal', 'clearSession']);
     expect(toSnapshot(state).status).toBe('unauthenticated');
   });
 

@@ -20,7 +20,7 @@ import type {
   TokenDecision,
 } from '../../types';
 import type { TokenSet } from '../shared/oauth';
-import { hasForceLogin, parseCallback, withoutCallbackParams, withoutForceLogin } from './callback';
+import { hasForceLogin, parseCallback, withoutParams } from './callback';
 
 /** A login in progress: what must survive the redirect to `/authorize` and back. */
 export interface PendingLogin extends LoginSecrets {
@@ -84,14 +84,18 @@ export type SpaEffect =
   | { type: 'silentAuthorize'; seq: number; organization?: string }
   | { type: 'persistSession'; session: SpaSession }
   | { type: 'clearSession' }
-  | { type: 'clearPending'; consumedState?: string }
+  /** Drops the pending login (remembering its `state` as consumed, case-07) and cleans the address bar. */
+  | { type: 'consumeCallback'; state?: string; url: string }
   | { type: 'replaceUrl'; url: string }
   | { type: 'navigate'; url: string };
 
-type Step = [SpaState, Array<CommonEffect | SpaEffect>];
+type Effect = CommonEffect | SpaEffect;
+type Step = [SpaState, Effect[]];
 
 /** After a transient renewal failure, wait this long before trying again (no storm during an outage). */
 const RENEW_RETRY_MS = 30_000;
+const STOP_WORK: Effect[] = [{ type: 'abortRequests' }, { type: 'cancelRenewal' }];
+const END_SESSION: Effect[] = [...STOP_WORK, { type: 'clearSession' }];
 
 /** Before `start()`, nothing is known. */
 export function initial(): SpaState {
@@ -100,201 +104,169 @@ export function initial(): SpaState {
 
 /** Pure step of the Authorization Code + PKCE machine. */
 export function transition(config: SpaMachineConfig, state: SpaState, event: CommonEvent | SpaEvent): Step {
+  const { status, seq } = state;
+  const same: Step = [state, []];
+  const failed = (error: CartoAuthError): Step => [{ status: 'error', seq, error }, []];
   switch (event.type) {
     case 'startRequested':
       // case-05: a second start() must not process the callback again.
-      return state.status === 'idle' ? [{ status: 'loading', seq: state.seq, login: event.login }, [{ type: 'restore' }]] : [state, []];
+      return status === 'idle' ? [{ status: 'loading', seq, login: event.login }, [{ type: 'restore' }]] : same;
     case 'restored':
-      return state.status === 'loading' ? restore(config, state, event) : [state, []];
+      return status === 'loading' ? restore(config, state, event) : same;
     case 'loginRequested':
-      if (state.status === 'redirecting') return [state, []];
-      return redirectToLogin(state.seq + 1, pendingLogin(config, event.login, event.options));
+      return status === 'redirecting' ? same : redirectToLogin(seq + 1, pendingLogin(config, event.login, event.options));
     case 'tokensReceived':
-      if (event.seq !== state.seq) return [state, []];
-      if (state.status === 'exchanging') return completeLogin(config, state, event);
-      if (state.status === 'renewing') return completeRenewal(config, state, event);
-      return [state, []];
+      if (event.seq !== seq) return same;
+      if (status === 'exchanging') return completeLogin(config, state, event);
+      return status === 'renewing' ? signedIn(config, seq, event, state.session) : same;
     case 'tokenRequestFailed':
-      if (event.seq !== state.seq) return [state, []];
-      if (state.status === 'exchanging') return [{ status: 'error', seq: state.seq, error: event.error }, []];
-      if (state.status === 'renewing') return failRenewal(state, event);
-      return [state, []];
+      if (event.seq !== seq) return same;
+      if (status === 'exchanging') return failed(event.error);
+      return status === 'renewing' ? failRenewal(state, event) : same;
     case 'effectFailed':
-      return state.status === 'loading' || state.status === 'redirecting' || state.status === 'exchanging'
-        ? [{ status: 'error', seq: state.seq + 1, error: event.error }, []]
-        : [state, []];
+      return status === 'loading' || status === 'redirecting' || status === 'exchanging' ? failed(event.error) : same;
     case 'renewRequested':
-      return state.status === 'authenticated' ? startRenewal(config, state, event.now, event.force) : [state, []];
+      return status === 'authenticated' ? startRenewal(config, state, event.now, event.force) : same;
     case 'logoutRequested':
       return [
-        { status: 'unauthenticated', seq: state.seq + 1 },
+        { status: 'unauthenticated', seq: seq + 1 },
         [
-          { type: 'abortRequests' },
-          { type: 'cancelRenewal' },
-          { type: 'clearSession' },
+          ...END_SESSION,
           { type: 'broadcastLogout' },
           ...(event.options.localOnly ? [] : [{ type: 'navigate' as const, url: logoutUrl(config, event.options) }]),
         ],
       ];
     case 'remoteLogout':
-      if (state.status !== 'authenticated' && state.status !== 'renewing') return [state, []];
-      return [
-        { status: 'unauthenticated', seq: state.seq + 1 },
-        [{ type: 'abortRequests' }, { type: 'cancelRenewal' }, { type: 'clearSession' }],
-      ];
+      return status === 'authenticated' || status === 'renewing' ? [{ status: 'unauthenticated', seq: seq + 1 }, END_SESSION] : same;
     default:
-      return [state, []];
+      return same;
   }
 }
 
 function restore(config: SpaMachineConfig, state: Extract<SpaState, { status: 'loading' }>, event: Extract<SpaEvent, { type: 'restored' }>): Step {
-  const effects: Array<CommonEffect | SpaEffect> = [];
-  const callback = parseCallback(event.url, config.redirectUri);
+  const { seq } = state;
+  const { url, pending, stored, now } = event;
+  const effects: Effect[] = [];
+  const callback = parseCallback(url, config.redirectUri);
   if (callback) {
-    const { pending } = event;
-    const cleanUrl = withoutCallbackParams(event.url);
+    const cleanUrl = withoutParams(url);
     if (pending && callback.state === pending.state) {
-      const consumed: SpaEffect[] = [
-        { type: 'clearPending', consumedState: callback.state },
-        { type: 'replaceUrl', url: pending.returnTo ?? cleanUrl },
-      ];
+      const consume: Effect = { type: 'consumeCallback', state: callback.state, url: pending.returnTo ?? cleanUrl };
       if (callback.error) {
         const error = new CartoAuthError(ERR_AUTHORIZE_FAILED, callback.errorDescription ?? callback.error, { oauthError: callback.error });
-        return [{ status: 'error', seq: state.seq, error }, consumed];
+        return [{ status: 'error', seq, error }, [consume]];
       }
-      const seq = state.seq + 1;
-      return [{ status: 'exchanging', seq, pending }, [...consumed, { type: 'exchangeCode', seq, pending, callbackUrl: event.url }]];
+      return [{ status: 'exchanging', seq: seq + 1, pending }, [consume, { type: 'exchangeCode', seq: seq + 1, pending, callbackUrl: url }]];
     }
     if (event.consumedStates.includes(callback.state)) {
       effects.push({ type: 'replaceUrl', url: cleanUrl }); // case-07: Back to an old callback
     } else if (pending) {
       const error = new CartoAuthError(ERR_STATE_MISMATCH, 'Callback state was not sent by this client');
-      return [{ status: 'error', seq: state.seq, error }, [{ type: 'clearPending' }, { type: 'replaceUrl', url: cleanUrl }]];
+      return [{ status: 'error', seq, error }, [{ type: 'consumeCallback', url: cleanUrl }]];
     }
     // Otherwise another integration's callback (case-06): not ours, leave the URL alone.
   }
-  const stored = event.stored;
-  if (!stored && hasForceLogin(event.url)) {
-    const pending = { ...pendingLogin(config, state.login, {}), signupAttempted: true };
-    return redirectToLogin(state.seq + 1, pending, [{ type: 'replaceUrl', url: withoutForceLogin(event.url) }]);
+  if (!stored && hasForceLogin(url)) {
+    const next = { ...pendingLogin(config, state.login, {}), signupAttempted: true };
+    return redirectToLogin(seq + 1, next, [{ type: 'replaceUrl', url: withoutParams(url, ['forceLogin']) }]);
   }
-  if (stored && event.now < stored.expiresAt) {
-    return [{ status: 'authenticated', seq: state.seq, session: stored }, [...effects, { type: 'scheduleRenewal', at: stored.renewAt }]];
+  if (stored && now < stored.expiresAt) {
+    return [{ status: 'authenticated', seq, session: stored }, [...effects, { type: 'scheduleRenewal', at: stored.renewAt }]];
   }
-  if (stored?.refreshToken && config.renew !== 'never' && config.renew !== 'silent') {
-    const seq = state.seq + 1;
-    return [{ status: 'renewing', seq, session: stored }, [...effects, { type: 'refreshTokens', seq, refreshToken: stored.refreshToken }]];
+  if (stored?.refreshToken && canRefresh(config)) {
+    return [{ status: 'renewing', seq: seq + 1, session: stored }, [...effects, { type: 'refreshTokens', seq: seq + 1, refreshToken: stored.refreshToken }]];
   }
   if (stored) effects.push({ type: 'clearSession' });
-  return [{ status: 'unauthenticated', seq: state.seq }, effects];
+  return [{ status: 'unauthenticated', seq }, effects];
 }
+
+const canRefresh = (config: SpaMachineConfig) => config.renew === 'auto' || config.renew === 'refresh-token';
 
 function pendingLogin(config: SpaMachineConfig, login: LoginSecrets, options: LoginOptions): PendingLogin {
-  const pending: PendingLogin = { state: login.state, codeVerifier: login.codeVerifier };
-  // case-25: an empty organization means none.
-  const organization = options.organization || config.organization;
-  if (organization) pending.organization = organization;
-  if (options.prompt) pending.prompt = options.prompt;
-  if (options.appState !== undefined) pending.appState = options.appState;
-  if (options.returnTo) pending.returnTo = options.returnTo;
-  return pending;
+  // case-25: an empty organization means none; JSON drops the undefined fields when stored.
+  return {
+    ...login,
+    organization: options.organization || config.organization || undefined,
+    prompt: options.prompt,
+    appState: options.appState,
+    returnTo: options.returnTo || undefined,
+  };
 }
 
-function redirectToLogin(seq: number, pending: PendingLogin, before: Array<CommonEffect | SpaEffect> = []): Step {
-  return [
-    { status: 'redirecting', seq },
-    [{ type: 'abortRequests' }, { type: 'cancelRenewal' }, ...before, { type: 'redirectToAuthorize', pending }],
-  ];
+function redirectToLogin(seq: number, pending: PendingLogin, before: Effect[] = []): Step {
+  return [{ status: 'redirecting', seq }, [...STOP_WORK, ...before, { type: 'redirectToAuthorize', pending }]];
 }
 
-function sessionFrom(tokens: TokenSet, user: CartoUser, receivedAt: number, leewayMs: number, previous?: SpaSession): SpaSession {
-  const session: SpaSession = { accessToken: tokens.accessToken, user, ...tokenTimes(receivedAt, tokens.expiresIn, leewayMs) };
-  // case-03: a refresh response without a new refresh token keeps the previous one.
-  const refreshToken = tokens.refreshToken ?? previous?.refreshToken;
-  const idToken = tokens.idToken ?? previous?.idToken;
-  if (refreshToken) session.refreshToken = refreshToken;
-  if (idToken) session.idToken = idToken;
-  if (previous?.appState !== undefined) session.appState = previous.appState;
-  return session;
-}
-
-function completeLogin(
+/** The session from a token response; a refresh without a new refresh token keeps the old one (case-03). */
+function signedIn(
   config: SpaMachineConfig,
-  state: Extract<SpaState, { status: 'exchanging' }>,
+  seq: number,
   event: Extract<SpaEvent, { type: 'tokensReceived' }>,
+  previous?: SpaSession,
+  user = event.tokens.idClaims || !previous ? userFromClaims(event.tokens.idClaims, event.tokens.accessClaims) : previous.user,
+  appState = previous?.appState,
 ): Step {
-  const { pending } = state;
+  const { tokens } = event;
+  const session: SpaSession = {
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken ?? previous?.refreshToken,
+    idToken: tokens.idToken ?? previous?.idToken,
+    user,
+    appState,
+    ...tokenTimes(event.receivedAt, tokens.expiresIn, config.leewayMs),
+  };
+  return [{ status: 'authenticated', seq, session }, [{ type: 'persistSession', session }, { type: 'scheduleRenewal', at: session.renewAt }]];
+}
+
+function completeLogin(config: SpaMachineConfig, state: Extract<SpaState, { status: 'exchanging' }>, event: Extract<SpaEvent, { type: 'tokensReceived' }>): Step {
+  const { pending, seq } = state;
   const user = userFromClaims(event.tokens.idClaims, event.tokens.accessClaims);
+  const fail = (code: typeof ERR_ORGANIZATION_MISMATCH | typeof ERR_SIGNUP_INCOMPLETE, message: string): Step => [
+    { status: 'error', seq, error: new CartoAuthError(code, message) },
+    [],
+  ];
   if (pending.organization && user.organization !== pending.organization) {
-    const error = new CartoAuthError(ERR_ORGANIZATION_MISMATCH, `Token is not for organization ${pending.organization}`);
-    return [{ status: 'error', seq: state.seq, error }, []];
+    return fail(ERR_ORGANIZATION_MISMATCH, `Token is not for organization ${pending.organization}`);
   }
   if (config.checkSignup && event.tokens.idClaims && !user.userMetadata) {
-    if (pending.signupAttempted) {
-      const error = new CartoAuthError(ERR_SIGNUP_INCOMPLETE, 'Still no user_metadata after sign-up');
-      return [{ status: 'error', seq: state.seq, error }, []];
-    }
-    return [{ status: 'redirecting', seq: state.seq }, [{ type: 'navigate', url: signupUrl(config, pending.organization) }]];
+    if (pending.signupAttempted) return fail(ERR_SIGNUP_INCOMPLETE, 'Still no user_metadata after sign-up');
+    return [{ status: 'redirecting', seq }, [{ type: 'navigate', url: signupUrl(config, pending.organization) }]];
   }
-  const session = sessionFrom(event.tokens, user, event.receivedAt, config.leewayMs);
-  if (pending.appState !== undefined) session.appState = pending.appState;
-  return [
-    { status: 'authenticated', seq: state.seq, session },
-    [{ type: 'persistSession', session }, { type: 'scheduleRenewal', at: session.renewAt }],
-  ];
+  return signedIn(config, seq, event, undefined, user, pending.appState);
 }
 
 function startRenewal(config: SpaMachineConfig, state: Extract<SpaState, { status: 'authenticated' }>, now: number, force: boolean): Step {
   const { session } = state;
-  if (!force && now < session.renewAt) return [state, []];
   const seq = state.seq + 1;
-  const useRefresh = session.refreshToken && (config.renew === 'auto' || config.renew === 'refresh-token');
-  if (useRefresh && session.refreshToken) {
+  if (!force && now < session.renewAt) return [state, []];
+  if (session.refreshToken && canRefresh(config)) {
     return [{ status: 'renewing', seq, session }, [{ type: 'refreshTokens', seq, refreshToken: session.refreshToken }]];
   }
   if (config.renew === 'auto' || config.renew === 'silent') {
-    const organization = session.user.organization;
-    return [{ status: 'renewing', seq, session }, [{ type: 'silentAuthorize', seq, ...(organization ? { organization } : {}) }]];
+    return [{ status: 'renewing', seq, session }, [{ type: 'silentAuthorize', seq, organization: session.user.organization }]];
   }
   if (now < session.expiresAt) return [state, []];
-  const error = new CartoAuthError(ERR_LOGIN_REQUIRED, 'Session expired');
-  return [{ status: 'unauthenticated', seq, error }, [{ type: 'cancelRenewal' }, { type: 'clearSession' }]];
-}
-
-function completeRenewal(
-  config: SpaMachineConfig,
-  state: Extract<SpaState, { status: 'renewing' }>,
-  event: Extract<SpaEvent, { type: 'tokensReceived' }>,
-): Step {
-  const user = event.tokens.idClaims ? userFromClaims(event.tokens.idClaims, event.tokens.accessClaims) : state.session.user;
-  const session = sessionFrom(event.tokens, user, event.receivedAt, config.leewayMs, state.session);
-  return [
-    { status: 'authenticated', seq: state.seq, session },
-    [{ type: 'persistSession', session }, { type: 'scheduleRenewal', at: session.renewAt }],
-  ];
+  return [{ status: 'unauthenticated', seq, error: new CartoAuthError(ERR_LOGIN_REQUIRED, 'Session expired') }, END_SESSION];
 }
 
 function failRenewal(state: Extract<SpaState, { status: 'renewing' }>, event: Extract<SpaEvent, { type: 'tokenRequestFailed' }>): Step {
-  const { session } = state;
-  const refused = event.error.oauthError !== undefined || event.error.code === ERR_LOGIN_REQUIRED;
-  if (!refused && event.at < session.expiresAt) {
+  const { session, seq } = state;
+  const { error, at } = event;
+  const refused = error.oauthError !== undefined || error.code === ERR_LOGIN_REQUIRED;
+  if (!refused && at < session.expiresAt) {
     // Transient (network, 5xx, time-out): keep the still-valid token and retry later.
-    const retryAt = Math.min(event.at + RENEW_RETRY_MS, session.expiresAt);
-    return [{ status: 'authenticated', seq: state.seq, session, retryAt }, [{ type: 'scheduleRenewal', at: retryAt }]];
+    const retryAt = Math.min(at + RENEW_RETRY_MS, session.expiresAt);
+    return [{ status: 'authenticated', seq, session, retryAt }, [{ type: 'scheduleRenewal', at: retryAt }]];
   }
   // case-15: a refused renewal ends the session, with the reason.
-  const error = refused
-    ? new CartoAuthError(ERR_LOGIN_REQUIRED, 'Renewal refused', { cause: event.error, oauthError: event.error.oauthError ?? event.error.code })
-    : event.error;
-  return [{ status: 'unauthenticated', seq: state.seq, error }, [{ type: 'cancelRenewal' }, { type: 'clearSession' }]];
+  const reason = refused ? new CartoAuthError(ERR_LOGIN_REQUIRED, 'Renewal refused', { cause: error, oauthError: error.oauthError ?? error.code }) : error;
+  return [{ status: 'unauthenticated', seq, error: reason }, END_SESSION];
 }
 
 /** Auth0's `/v2/logout` URL. False or empty options are left out (case-27). */
 export function logoutUrl(config: SpaMachineConfig, options: LogoutOptions): string {
   const url = new URL(config.logoutEndpoint);
-  url.searchParams.set('client_id', config.clientId);
-  url.searchParams.set('returnTo', options.returnTo || config.logoutReturnTo);
-  if (options.federated === true) url.searchParams.set('federated', '');
+  url.search = new URLSearchParams({ client_id: config.clientId, returnTo: options.returnTo || config.logoutReturnTo }) + (options.federated === true ? '&federated' : '');
   return url.href;
 }
 
@@ -302,52 +274,41 @@ export function logoutUrl(config: SpaMachineConfig, options: LogoutOptions): str
 export function signupUrl(config: SpaMachineConfig, organization?: string): string {
   const back = new URL(config.redirectUri);
   back.searchParams.set('forceLogin', 'true');
-  const url = new URL(organization ? `${config.appUrl}/sso/${encodeURIComponent(organization)}` : `${config.appUrl}/`);
+  const url = new URL(`${config.appUrl}/${organization ? `sso/${encodeURIComponent(organization)}` : ''}`);
   url.searchParams.set('redirectUri', back.href);
   return url.href;
 }
 
+const PUBLIC_STATUS: Record<SpaState['status'], AuthSnapshot['status']> = {
+  idle: 'idle',
+  loading: 'loading',
+  redirecting: 'loading',
+  exchanging: 'loading',
+  authenticated: 'authenticated',
+  renewing: 'authenticated',
+  unauthenticated: 'unauthenticated',
+  error: 'error',
+};
+
 /** The public snapshot of an SPA client. */
 export function toSnapshot(state: SpaState): AuthSnapshot {
-  switch (state.status) {
-    case 'idle':
-      return { status: 'idle', strategy: 'spa' };
-    case 'loading':
-    case 'redirecting':
-    case 'exchanging':
-      return { status: 'loading', strategy: 'spa' };
-    case 'authenticated':
-    case 'renewing':
-      return { status: 'authenticated', strategy: 'spa', user: state.session.user, expiresAt: state.session.expiresAt };
-    case 'unauthenticated':
-      return { status: 'unauthenticated', strategy: 'spa', ...(state.error ? { error: state.error } : {}) };
-    case 'error':
-      return { status: 'error', strategy: 'spa', error: state.error };
+  const snapshot: AuthSnapshot = { status: PUBLIC_STATUS[state.status], strategy: 'spa' };
+  if ('session' in state) {
+    snapshot.user = state.session.user;
+    snapshot.expiresAt = state.session.expiresAt;
   }
+  if ('error' in state && state.error) snapshot.error = state.error;
+  return snapshot;
 }
 
 /** Decides what `getAccessToken()` does; `now` comes from the clock port. */
 export function decideToken(state: SpaState, now: number): TokenDecision {
-  switch (state.status) {
-    case 'authenticated': {
-      const { session, retryAt } = state;
-      if (now < session.renewAt || (retryAt !== undefined && now < retryAt && now < session.expiresAt)) {
-        return { kind: 'fresh', token: session.accessToken };
-      }
-      return now < session.expiresAt ? { kind: 'stale', token: session.accessToken } : { kind: 'stale' };
-    }
-    case 'loading':
-    case 'exchanging':
-    case 'renewing':
-      return { kind: 'busy' };
-    case 'unauthenticated':
-    case 'error':
-      return { kind: 'none', error: state.error ?? notAuthenticated() };
-    default:
-      return { kind: 'none', error: notAuthenticated() };
+  if (state.status === 'authenticated') {
+    const { session, retryAt = 0 } = state;
+    const valid = now < session.expiresAt;
+    if (now < session.renewAt || (now < retryAt && valid)) return { kind: 'fresh', token: session.accessToken };
+    return valid ? { kind: 'stale', token: session.accessToken } : { kind: 'stale' };
   }
-}
-
-function notAuthenticated(): CartoAuthError {
-  return new CartoAuthError(ERR_NOT_AUTHENTICATED, 'Not signed in');
+  if (state.status === 'loading' || state.status === 'exchanging' || state.status === 'renewing') return { kind: 'busy' };
+  return { kind: 'none', error: ('error' in state && state.error) || new CartoAuthError(ERR_NOT_AUTHENTICATED, 'Not signed in') };
 }

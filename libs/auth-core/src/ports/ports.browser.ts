@@ -1,3 +1,4 @@
+import { CartoAuthError, ERR_TIMEOUT } from '../errors';
 import { minimalPorts } from './ports.minimal';
 import { randomBase64Url } from './random';
 import { systemClock } from './system-clock';
@@ -8,66 +9,52 @@ export function isBrowserEnvironment(): boolean {
   return typeof window !== 'undefined' && typeof document !== 'undefined';
 }
 
-function webStorage(pick: () => Storage): StoragePort {
-  // Storage can be missing or throw (privacy modes, sandboxed frames): fall back to memory.
+/** Web Storage; when it is missing or throws (privacy modes, sandboxed frames), memory instead. */
+function webStorage(name: 'sessionStorage' | 'localStorage'): StoragePort {
   try {
-    const storage = pick();
-    const probe = '__carto_auth_probe__';
-    storage.setItem(probe, probe);
-    storage.removeItem(probe);
-    return {
-      get: (key) => storage.getItem(key),
-      set: (key, value) => storage.setItem(key, value),
-      remove: (key) => storage.removeItem(key),
-    };
+    const storage = window[name];
+    storage.setItem(name, name);
+    storage.removeItem(name);
+    return { get: (key) => storage.getItem(key), set: (key, value) => storage.setItem(key, value), remove: (key) => storage.removeItem(key) };
   } catch {
     return minimalPorts().sessionStorage;
   }
 }
 
-function browserNavigation(): NavigationPort {
-  return {
-    currentUrl: () => window.location.href,
-    redirect: (url) => window.location.assign(url),
-    replaceUrl: (url) => window.history.replaceState(window.history.state, '', url),
-    silentAuthorize: (authorizeUrl, redirectUri, timeoutMs) =>
-      new Promise<string>((resolve, reject) => {
-        const frame = document.createElement('iframe');
-        frame.setAttribute('aria-hidden', 'true');
-        frame.style.display = 'none';
-        const expectedOrigin = new URL(redirectUri).origin;
-        const finish = (outcome: () => void) => {
-          clearTimeout(timer);
-          frame.remove();
-          outcome();
-        };
-        const timer = setTimeout(
-          () => finish(() => reject(new Error('silent authorize timed out'))),
-          timeoutMs,
-        );
-        frame.addEventListener('load', () => {
-          // Cross-origin while on the auth server (reading throws); readable once redirected home.
-          let href: string | undefined;
-          try {
-            href = frame.contentWindow?.location.href;
-          } catch {
-            return;
-          }
-          if (href && new URL(href).origin === expectedOrigin) finish(() => resolve(href));
-        });
-        frame.src = authorizeUrl;
-        document.body.appendChild(frame);
-      }),
-  };
+/**
+ * Loads a `prompt=none` authorize URL in a hidden iframe and resolves with the URL it lands on back
+ * on `redirectUri`'s origin. Cross-origin pages throw on `location` access until then.
+ */
+function frameSilentAuthorize(authorizeUrl: string, redirectUri: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const frame = document.createElement('iframe');
+    frame.hidden = true;
+    const finish = (outcome: () => void) => {
+      clearTimeout(timer);
+      frame.remove();
+      outcome();
+    };
+    const timer = setTimeout(() => finish(() => reject(new CartoAuthError(ERR_TIMEOUT, 'Silent authorize timed out'))), timeoutMs);
+    frame.onload = () => {
+      try {
+        const href = frame.contentWindow!.location.href;
+        if (new URL(href).origin === new URL(redirectUri).origin) finish(() => resolve(href));
+      } catch {
+        // still on the authorization server
+      }
+    };
+    frame.src = authorizeUrl;
+    document.body.appendChild(frame);
+  });
 }
 
-function browserBroadcast(name: string): BroadcastPort | undefined {
+function browserBroadcast(): BroadcastPort | undefined {
   if (typeof BroadcastChannel === 'undefined') return undefined;
-  const channel = new BroadcastChannel(name);
+  const channel = new BroadcastChannel('carto-auth');
   return {
     post: (message) => channel.postMessage(message),
     subscribe(listener) {
-      const onMessage = (event: MessageEvent) => typeof event.data === 'string' && listener(event.data);
+      const onMessage = (event: MessageEvent) => listener(String(event.data));
       channel.addEventListener('message', onMessage);
       return () => channel.removeEventListener('message', onMessage);
     },
@@ -76,15 +63,20 @@ function browserBroadcast(name: string): BroadcastPort | undefined {
 
 /** Ports for a web page: `window.location`, Web Storage, BroadcastChannel and a hidden iframe. */
 export function browserPorts(): Ports {
-  const broadcast = browserBroadcast('carto-auth');
+  const navigation: NavigationPort = {
+    currentUrl: () => location.href,
+    redirect: (url) => location.assign(url),
+    replaceUrl: (url) => history.replaceState(history.state, '', url),
+    silentAuthorize: frameSilentAuthorize,
+  };
   return {
-    fetch: (input, init) => window.fetch(input, init),
+    fetch: (input, init) => fetch(input, init),
     clock: systemClock(),
-    navigation: browserNavigation(),
-    transientStorage: webStorage(() => window.sessionStorage),
-    sessionStorage: webStorage(() => window.sessionStorage),
-    localStorage: webStorage(() => window.localStorage),
-    ...(broadcast ? { broadcast } : {}),
+    navigation,
+    transientStorage: webStorage('sessionStorage'),
+    sessionStorage: webStorage('sessionStorage'),
+    localStorage: webStorage('localStorage'),
+    broadcast: browserBroadcast(),
     random: randomBase64Url,
     isBrowser: true,
   };

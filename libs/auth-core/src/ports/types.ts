@@ -54,7 +54,7 @@ export interface Ports {
   sessionStorage: StoragePort;
   /** Storage for `storage: 'local'`. */
   localStorage: StoragePort;
-  broadcast?: BroadcastPort;
+  broadcast?: BroadcastPort | undefined;
   /** 32 bytes from a CSPRNG, base64url-encoded: PKCE verifiers and `state` values. */
   random(): string;
   /** `true` where scripts of the page could read a client secret (a browser). */

@@ -14,6 +14,7 @@ export interface TokenFactory {
 export function createTokenFactory(m2mClient: CartoAuthClient, grant: { connection: string; table: string; referer: string }): TokenFactory {
   const tokens = tokensApi(m2mClient);
   let current: Promise<string> | undefined;
+  let minted: string | undefined;
   return {
     token() {
       current ??= tokens
@@ -22,13 +23,14 @@ export function createTokenFactory(m2mClient: CartoAuthClient, grant: { connecti
           referers: [grant.referer],
           allowed_apis: ['sql'],
         })
-        .then((created) => created.token);
+        .then((created) => (minted = created.token));
       // A failed mint must not be cached.
       current.catch(() => (current = undefined));
       return current;
     },
     invalidate(rejected) {
-      void current?.then((token) => token === rejected && (current = undefined));
+      // Synchronous, so the caller's very next token() mints anew; a newer token is kept.
+      if (minted === rejected) current = minted = undefined;
     },
   };
 }

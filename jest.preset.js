@@ -15,6 +15,8 @@ module.exports = {
   },
   transformIgnorePatterns: ['node_modules/(?!(oauth4webapi|jose|oidc-provider|@koa|koa|svelte|esm-env|@sveltejs)/)'],
   moduleNameMapper: {
+    // ESM-style relative imports with a `.js` extension point at `.ts` sources.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@carto-auth/core$': path.join(__dirname, 'libs/auth-core/src/index.ts'),
     '^@carto-auth/core/node$': path.join(__dirname, 'libs/auth-core/src/node.ts'),
     '^@carto-auth/emulator/testing$': path.join(__dirname, 'libs/carto-emulator/src/testing/index.ts'),

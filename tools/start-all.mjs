@@ -72,7 +72,7 @@ const samples = [
     name: 'angular-sample',
     url: 'http://127.0.0.1:4200',
     when: () => existsSync(join(root, 'apps/angular-sample/project.json')),
-    start: () => run('angular-sample', process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'serve', 'angular-sample']),
+    start: () => run('angular-sample', process.execPath, [join(root, 'node_modules/nx/dist/bin/nx.js'), 'serve', 'angular-sample']),
   },
 ];
 const started = samples.filter((sample) => !sample.when || sample.when());

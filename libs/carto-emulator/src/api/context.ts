@@ -1,0 +1,17 @@
+/** What the API server's handlers share. */
+import type { LazyDatabase } from '../db/database.js';
+import type { OAuthVerifier } from '../oauth-verifier.js';
+import type { EmulatorState } from '../state.js';
+import type { ApiTokenStore } from './api-tokens.js';
+
+/** Shared by the CARTO API handlers of one emulator. */
+export interface ApiContext {
+  readonly state: EmulatorState;
+  readonly tokens: ApiTokenStore;
+  /** Verifies the authorization server's access tokens. */
+  readonly verify: OAuthVerifier;
+  /** The demo database behind `carto_dw`, opened on the first query. */
+  readonly database: LazyDatabase;
+  /** The API server's base URL (`http://127.0.0.1:<port>`). */
+  readonly apiUrl: string;
+}

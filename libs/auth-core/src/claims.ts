@@ -12,7 +12,7 @@ export type Claims = Record<string, unknown>;
  */
 export function decodeJwtPayload(token: string): Claims | undefined {
   try {
-    const base64 = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const base64 = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     const value = JSON.parse(new TextDecoder().decode(bytes));
     return value?.constructor === Object ? value : undefined;

@@ -37,7 +37,7 @@ function frameSilentAuthorize(authorizeUrl: string, redirectUri: string, timeout
     const timer = setTimeout(() => finish(() => reject(new CartoAuthError(ERR_TIMEOUT, 'Silent authorize timed out'))), timeoutMs);
     frame.onload = () => {
       try {
-        const href = frame.contentWindow!.location.href;
+        const href = frame.contentWindow?.location.href ?? '';
         if (new URL(href).origin === new URL(redirectUri).origin) finish(() => resolve(href));
       } catch {
         // still on the authorization server

@@ -283,7 +283,7 @@ describe('the SPA client over HTTP', () => {
     const page = spaPage(emulator());
     const client = await page.signIn();
     const token = await client.getAccessToken();
-    for (const storage of [page.ports.sessionStorage, page.ports.localStorage, page.ports.transientStorage]) {
+    for (const storage of [page.ports.sessionStore, page.ports.localStore, page.ports.transientStorage]) {
       const entries = [...(storage as unknown as { entries: Map<string, string> }).entries.values()].join(' ');
       expect(entries).not.toContain(token);
       expect(entries).not.toMatch(/refresh|access/i);

@@ -53,7 +53,7 @@ export function spaClient(setup: SpaSetup = {}): {
   if (setup.pending) ports.transientStorage.set(`${prefix}:pending`, JSON.stringify(setup.pending));
   if (setup.session) {
     const user = { sub: 'auth0|demo', email: 'demo@carto.test', permissions: ['read:current_user'] };
-    ports.sessionStorage.set(`${prefix}:session`, JSON.stringify({ receivedAt: 0, user, ...setup.session }));
+    ports.sessionStore.set(`${prefix}:session`, JSON.stringify({ receivedAt: 0, user, ...setup.session }));
   }
   const strategy = spa({
     clientId: CLIENT_ID,

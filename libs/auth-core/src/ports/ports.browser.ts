@@ -17,7 +17,7 @@ function webStorage(name: 'sessionStorage' | 'localStorage'): StoragePort {
     storage.removeItem(name);
     return { get: (key) => storage.getItem(key), set: (key, value) => storage.setItem(key, value), remove: (key) => storage.removeItem(key) };
   } catch {
-    return minimalPorts().sessionStorage;
+    return minimalPorts().sessionStore;
   }
 }
 
@@ -74,8 +74,8 @@ export function browserPorts(): Ports {
     clock: systemClock(),
     navigation,
     transientStorage: webStorage('sessionStorage'),
-    sessionStorage: webStorage('sessionStorage'),
-    localStorage: webStorage('localStorage'),
+    sessionStore: webStorage('sessionStorage'),
+    localStore: webStorage('localStorage'),
     broadcast: browserBroadcast(),
     random: randomBase64Url,
     isBrowser: true,

@@ -96,8 +96,8 @@ export function memoryPorts(options: MemoryPortsOptions = {}): Ports {
     clock: options.clock ?? manualClock(0),
     navigation: options.navigation ?? recordingNavigation(),
     transientStorage: memoryStorage(),
-    sessionStorage: memoryStorage(),
-    localStorage: memoryStorage(),
+    sessionStore: memoryStorage(),
+    localStore: memoryStorage(),
     random: randomBase64Url,
     isBrowser: options.isBrowser ?? false,
   };

@@ -20,8 +20,8 @@ export function minimalPorts(): Ports {
     clock: systemClock(),
     navigation: inertNavigation,
     transientStorage: mapStorage(),
-    sessionStorage: mapStorage(),
-    localStorage: mapStorage(),
+    sessionStore: mapStorage(),
+    localStore: mapStorage(),
     random: randomBase64Url,
     isBrowser: false,
   };
@@ -36,8 +36,8 @@ export function fetchOnlyPorts(): Ports {
     clock: { now: () => Date.now(), setTimer: () => 0, clearTimer() {} },
     navigation: inertNavigation,
     transientStorage: nothingStored,
-    sessionStorage: nothingStored,
-    localStorage: nothingStored,
+    sessionStore: nothingStored,
+    localStore: nothingStored,
     random: () => '',
     isBrowser: false,
   };

@@ -51,9 +51,9 @@ export interface Ports {
   /** Per-tab storage for the pending login (verifier + state must survive the redirect). */
   transientStorage: StoragePort;
   /** Storage for `storage: 'session'`. */
-  sessionStorage: StoragePort;
+  sessionStore: StoragePort;
   /** Storage for `storage: 'local'`. */
-  localStorage: StoragePort;
+  localStore: StoragePort;
   broadcast?: BroadcastPort | undefined;
   /** 32 bytes from a CSPRNG, base64url-encoded: PKCE verifiers and `state` values. */
   random(): string;

@@ -2,7 +2,7 @@ import { CartoAuthError, ERR_CANCELLED, ERR_INVALID_CONFIG, ERR_TIMEOUT } from '
 import type { TimerHandle } from '../../ports/types';
 import type { CommonEffect, EffectContext, EffectScope } from '../../types';
 
-// setTimeout stores delays as signed 32-bit ints; longer delays fire at once (case-12).
+// Timer delays are signed 32-bit ints; longer ones fire at once (case-12), so long waits are chained.
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /** Per-client effect state, kept on the scope the runtime hands in. */

@@ -38,7 +38,7 @@ export interface SpaEffectConfig {
 export async function runEffect(config: SpaEffectConfig, effect: SpaEffect, context: EffectContext): Promise<SpaEvent | undefined> {
   const { ports } = context;
   const { transientStorage: transient, clock, navigation } = ports;
-  const tokenStore = config.storage === 'memory' ? undefined : config.storage === 'local' ? ports.localStorage : ports.sessionStorage;
+  const tokenStore = config.storage === 'memory' ? undefined : config.storage === 'local' ? ports.localStore : ports.sessionStore;
   const key = (name: string) => `${config.prefix}:${name}`;
   const consumed = (): string[] => read(transient, key('consumed')) ?? [];
   const tokens = async (seq: number, request: () => Promise<TokenEndpointResponse>): Promise<SpaEvent> => {

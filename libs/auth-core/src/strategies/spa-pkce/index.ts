@@ -48,7 +48,7 @@ const DEFAULT_SCOPE = 'openid profile email read:current_user read:connections r
  * `login()` redirects to CARTO's login, tokens renew before they expire.
  * @example
  * const auth = createCartoAuth({
- *   strategy: spa({ clientId: 'xyz', redirectUri: location.origin + '/' }),
+ *   strategy: spa({ clientId: 'xyz', redirectUri: 'https://app.example.com/callback' }),
  *   apiBaseUrl: 'https://gcp-us-east1.api.carto.com',
  * });
  * await auth.start();

@@ -2,7 +2,7 @@ import { allowedOrigin, normalizeOrigins } from './carto/origins';
 import { CartoAuthError, configError, ERR_CANCELLED, ERR_NOT_AUTHENTICATED, ERR_UNAUTHORIZED } from './errors';
 import type { Ports } from './ports/types';
 import type { AuthSnapshot, CommonEvent, EffectScope, LoginOptions, LogoutOptions, Strategy, StrategyKind } from './types';
-import { secureUrl, trimSlashes } from './urls';
+import { baseUrl } from './urls';
 
 /** Options of {@link createCartoAuth}. */
 export interface CartoAuthOptions {
@@ -78,13 +78,12 @@ export interface CartoAuthClient {
 export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   const given = options?.strategy as AnyStrategy | undefined;
   if (!given || typeof given.transition !== 'function') {
-    throw configError('createCartoAuth() needs a strategy: apiToken(), spa() or m2m()');
+    throw configError('createCartoAuth(): no strategy');
   }
   const strategy: AnyStrategy = given;
-  const apiBaseUrl = trimSlashes(secureUrl(options.apiBaseUrl, 'createCartoAuth({ apiBaseUrl })'));
+  const apiBaseUrl = baseUrl(options.apiBaseUrl, 'apiBaseUrl');
   const origins = normalizeOrigins(options.allowedOrigins ?? [apiBaseUrl]);
   const ports = options.ports ?? strategy.defaultPorts();
-  strategy.checkHost?.(ports);
 
   let state: { status: string } = strategy.initial();
   let snapshot = strategy.toSnapshot(state);
@@ -100,23 +99,33 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     const previousState = state;
     const previous = snapshot;
     const [next, effects] = strategy.transition(state, event);
+    let failure: [unknown] | undefined;
+    // A throwing listener must not stop the others, the waiters or the effects: the client stays consistent.
+    const call = (notify: () => void) => {
+      try {
+        notify();
+      } catch (error) {
+        failure ??= [error];
+      }
+    };
     if (next !== previousState) {
       state = next;
       snapshot = strategy.toSnapshot(next);
-      for (const inspector of inspectors) inspector(previous, { type: event.type, from: previousState.status, to: next.status }, snapshot);
-      for (const listener of [...listeners]) listener(snapshot);
+      for (const inspector of [...inspectors]) call(() => inspector(previous, { type: event.type, from: previousState.status, to: next.status }, snapshot));
+      for (const listener of [...listeners]) call(() => listener(snapshot));
       const wake = changed;
       changed = deferred();
       wake.resolve();
     }
     for (const effect of effects) strategy.runEffect(effect, scope);
+    if (failure) throw failure[0];
   }
 
   const secrets = () => ({ state: ports.random(), codeVerifier: ports.random() });
 
   async function waitUntil<T>(check: () => T | undefined): Promise<T> {
     for (;;) {
-      if (stopped) throw new CartoAuthError(ERR_CANCELLED, 'Stopped');
+      if (stopped) throw stoppedError();
       const result = check();
       if (result !== undefined) return result;
       await changed.promise;
@@ -138,9 +147,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
       if (decision.kind === 'busy') return void (renewalAsked = true);
       if (decision.kind === 'none') throw decision.error;
       if (decision.token) return decision.token;
-      throw decision.kind === 'stale' && decision.error
-        ? decision.error
-        : new CartoAuthError(ERR_NOT_AUTHENTICATED, 'No valid access token');
+      throw ('error' in decision && decision.error) || new CartoAuthError(ERR_NOT_AUTHENTICATED, 'No token');
     });
   }
 
@@ -159,7 +166,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     // case-16: renew once, retry once; a second 401 is an error, never a loop.
     const renewed = await getAccessToken({ forceRenew: true });
     const unauthorized = () =>
-      new CartoAuthError(ERR_UNAUTHORIZED, `401 from ${url} after renewal`, { status: 401 });
+      new CartoAuthError(ERR_UNAUTHORIZED, `${url} answered 401`, { status: 401 });
     if (renewed === token) throw unauthorized();
     const retried = await ports.fetch(replay, withBearer(replay, init, renewed));
     if (retried.status === 401) throw unauthorized();
@@ -181,6 +188,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
       return waitUntil(() => (strategy.decideToken(state, ports.clock.now()).kind === 'busy' ? undefined : snapshot));
     },
     async login(loginOptions = {}) {
+      if (stopped) throw stoppedError();
       send({ type: 'loginRequested', now: ports.clock.now(), options: loginOptions, login: secrets() });
     },
     logout(logoutOptions = {}) {
@@ -207,6 +215,8 @@ function withBearer(input: RequestInfo | URL, init: RequestInit | undefined, tok
   if (token) headers.set('Authorization', `Bearer ${token}`);
   return { ...init, headers };
 }
+
+const stoppedError = () => new CartoAuthError(ERR_CANCELLED, 'Stopped');
 
 function addTo<T>(set: Set<T>, item: T): () => void {
   set.add(item);

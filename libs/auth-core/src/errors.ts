@@ -81,8 +81,8 @@ export class CartoAuthError extends Error {
   declare readonly status?: number;
   declare readonly body?: unknown;
 
-  constructor(code: CartoAuthErrorCode, message: string, { cause, ...details }: CartoAuthErrorDetails = {}) {
-    super(message, cause === undefined ? undefined : { cause });
+  constructor(code: CartoAuthErrorCode, message: string, details: CartoAuthErrorDetails = {}) {
+    super(message, details);
     this.code = code;
     Object.assign(this, details);
   }

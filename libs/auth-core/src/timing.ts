@@ -1,9 +1,18 @@
+import { configError } from './errors';
+
 /** Renew this long before expiry by default (Auth0's SDKs use 60 s as well). */
 export const DEFAULT_LEEWAY_MS = 60_000;
 /** Lifetime assumed when a token response has no `expires_in` (case-18): short, never forever or zero. */
 export const DEFAULT_LIFETIME_MS = 5 * 60_000;
 /** Never schedule a renewal sooner than this after receipt, whatever the server says (no renewal storm). */
 const MIN_RENEW_DELAY_MS = 5_000;
+
+/** Validates a `leewaySeconds` option (a `NaN` from an unset variable would renew on every call). */
+export function leewayMs(seconds: number | undefined): number {
+  if (seconds === undefined) return DEFAULT_LEEWAY_MS;
+  if (!Number.isFinite(seconds) || seconds < 0) throw configError(`leewaySeconds must be a number >= 0, got ${seconds}`);
+  return seconds * 1000;
+}
 
 /** When a token expires and when to renew it; all in epoch ms of the *local* clock. */
 export interface TokenTimes {

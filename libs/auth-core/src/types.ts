@@ -110,6 +110,4 @@ export interface Strategy<S extends { status: string } = { status: string }, E =
   runEffect(effect: CommonEffect | F, scope: EffectScope): void;
   /** The ports used when `createCartoAuth` is given none: only what this strategy needs. */
   defaultPorts(): Ports;
-  /** Called once by `createCartoAuth` to refuse unsafe hosts (e.g. M2M in a browser). */
-  checkHost?(ports: Ports): void;
 }

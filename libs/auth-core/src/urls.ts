@@ -25,14 +25,17 @@ export function isLoopbackHost(hostname: string): boolean {
  * `TypeError`: a token must never cross the network in clear text.
  */
 export function secureUrl(value: string, what: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch (cause) {
-    throw Object.assign(configError(`${what}: not an absolute URL: ${value}`), { cause });
-  }
+  const url = parseUrl(value);
+  if (!url) throw configError(`${what}: not a URL: ${value}`);
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url;
-  throw configError(`${what}: https: required (http: only for loopback): ${value}`, ERR_INSECURE_URL);
+  throw configError(`${what}: https required: ${value}`, ERR_INSECURE_URL);
+}
+
+/** A base URL that paths are appended to: no query, fragment or credentials, no trailing slash. */
+export function baseUrl(value: string, what: string): string {
+  const url = secureUrl(value, what);
+  if (url.search || url.hash || url.username) throw configError(`${what}: not a base URL: ${value}`);
+  return trimSlashes(url);
 }
 
 /** Removes trailing slashes so endpoint paths can be appended. */

@@ -1,11 +1,19 @@
-import { secureUrl } from '../urls';
+import { configError } from '../errors';
+import { parseUrl, secureUrl } from '../urls';
 
 /**
  * Parses each allowed origin once. Origins must be HTTPS (or loopback `http:`): a token must never be
  * attached to a clear-text request.
  */
 export function normalizeOrigins(origins: readonly string[]): ReadonlySet<string> {
-  return new Set(origins.map((origin) => secureUrl(origin, 'allowedOrigins').origin));
+  return new Set(
+    origins.map((origin) => {
+      const url = secureUrl(origin, 'allowedOrigins');
+      // An entry with a path would silently allow the whole origin: refuse it instead (origins only).
+      if (url.origin !== origin.replace(/\/$/, '')) throw configError(`not an origin: ${origin}`);
+      return url.origin;
+    }),
+  );
 }
 
 /**
@@ -14,9 +22,6 @@ export function normalizeOrigins(origins: readonly string[]): ReadonlySet<string
  * and relative URLs are all refused (case-08).
  */
 export function allowedOrigin(url: string | URL, origins: ReadonlySet<string>): boolean {
-  try {
-    return origins.has(new URL(url).origin);
-  } catch {
-    return false;
-  }
+  const parsed = parseUrl(url);
+  return !!parsed && origins.has(parsed.origin);
 }

@@ -18,7 +18,7 @@ export interface ApiTokenOptions {
  */
 export function apiToken(options: ApiTokenOptions): Strategy<ApiTokenState, never, never> {
   const token = options?.token;
-  if (typeof token !== 'string' || token.trim() === '') throw configError('apiToken() needs a token');
+  if (!(typeof token === 'string' && token.trim())) throw configError('apiToken(): no token');
   return {
     kind: 'api-token',
     initial: () => initial(token),

@@ -2,9 +2,9 @@ import { minimalPorts } from '../../ports/ports.minimal';
 import { decodeJwtPayload } from '../../claims';
 import { configError, ERR_M2M_IN_BROWSER } from '../../errors';
 import { isBrowserEnvironment } from '../../ports/ports.browser';
-import { DEFAULT_LEEWAY_MS } from '../../timing';
+import { leewayMs } from '../../timing';
 import type { Strategy } from '../../types';
-import { CARTO_AUDIENCE, CARTO_AUTH_DOMAIN, secureUrl } from '../../urls';
+import { baseUrl, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN } from '../../urls';
 import { auth0Server } from '../shared/oauth';
 import { effectRunner } from '../shared/runner';
 import { memoryTokenCache, runEffect, type M2mTokenCache } from './effects';
@@ -41,10 +41,10 @@ export function m2m(options: M2mOptions): Strategy<M2mState, M2mEvent, M2mEffect
   const { clientId, clientSecret } = options ?? ({} as M2mOptions);
   if (!clientId || typeof clientId !== 'string') throw configError('m2m() needs a `clientId`.');
   if (!clientSecret || typeof clientSecret !== 'string') throw configError('m2m() needs a `clientSecret`.');
-  const server = auth0Server(secureUrl(options.authDomain ?? CARTO_AUTH_DOMAIN, 'm2m({ authDomain })'));
+  const server = auth0Server(baseUrl(options.authDomain ?? CARTO_AUTH_DOMAIN, 'm2m({ authDomain })'));
   const parameters: Record<string, string> = { audience: options.audience || CARTO_AUDIENCE };
   if (options.scope) parameters['scope'] = options.scope;
-  const machineConfig = { leewayMs: (options.leewaySeconds ?? DEFAULT_LEEWAY_MS / 1000) * 1000 };
+  const machineConfig = { leewayMs: leewayMs(options.leewaySeconds) };
   const effectConfig = {
     server,
     client: { client_id: clientId },
@@ -61,9 +61,6 @@ export function m2m(options: M2mOptions): Strategy<M2mState, M2mEvent, M2mEffect
     decideToken,
     defaultPorts: minimalPorts,
     runEffect: effectRunner<M2mEffect, M2mEvent>((effect, context) => runEffect(effectConfig, effect, context)),
-    checkHost(ports) {
-      if (ports.isBrowser) throw configError(M2M_IN_BROWSER_MESSAGE, ERR_M2M_IN_BROWSER);
-    },
   };
 }
 

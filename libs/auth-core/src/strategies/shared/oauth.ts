@@ -19,8 +19,7 @@ import type { EffectContext } from '../../types';
 import { isLoopbackHost, trimSlashes } from '../../urls';
 
 /** Auth0's endpoints under a domain: known up front, so no discovery request is needed (DESIGN §7). */
-export function auth0Server(authDomain: URL): AuthorizationServer {
-  const base = trimSlashes(authDomain);
+export function auth0Server(base: string): AuthorizationServer {
   return {
     issuer: `${base}/`,
     authorization_endpoint: `${base}/authorize`,
@@ -70,7 +69,9 @@ export function toCartoAuthError(error: unknown, context: EffectContext): CartoA
   // fetch rejects with the signal's reason, which the runtime sets to a CartoAuthError.
   if (context.signal.aborted && context.signal.reason instanceof CartoAuthError) return context.signal.reason;
   if (error instanceof ResponseBodyError) {
-    return new CartoAuthError(error.status >= 500 ? ERR_NETWORK : ERR_TOKEN_REQUEST_FAILED, error.error_description ?? error.error, {
+    // 429 and 5xx say "not now", not "no": the caller may try again later.
+    const transient = error.status >= 500 || error.status === 429;
+    return new CartoAuthError(transient ? ERR_NETWORK : ERR_TOKEN_REQUEST_FAILED, error.error_description ?? error.error, {
       cause: error,
       oauthError: error.error,
       status: error.status,
@@ -79,9 +80,11 @@ export function toCartoAuthError(error: unknown, context: EffectContext): CartoA
   if (error instanceof AuthorizationResponseError) {
     return new CartoAuthError(ERR_AUTHORIZE_FAILED, error.error_description ?? error.error, { cause: error, oauthError: error.error });
   }
-  const cause = (error as Error)?.cause;
-  const status = typeof Response !== 'undefined' && cause instanceof Response ? cause.status : undefined;
+  const original = error as Error & { code?: string };
+  const status = typeof Response !== 'undefined' && original?.cause instanceof Response ? original.cause.status : undefined;
   // 5xx, and a TypeError without a code (fetch itself: connection refused, DNS, CORS), are transient.
-  const transient = (status ?? 0) >= 500 || (error instanceof TypeError && !('code' in error));
-  return new CartoAuthError(transient ? ERR_NETWORK : ERR_INVALID_RESPONSE, String((error as Error)?.message ?? error), { cause: error, status });
+  const transient = (status ?? 0) >= 500 || (error instanceof TypeError && !original.code);
+  // oauth4webapi puts the offending response body in `cause`; it can hold tokens, so it is not kept.
+  const cause = Object.assign(new Error(original?.message), { name: original?.name, code: original?.code });
+  return new CartoAuthError(transient ? ERR_NETWORK : ERR_INVALID_RESPONSE, String(original?.message ?? error), { cause, status });
 }

@@ -67,14 +67,25 @@ async function runWithTimeout<F, E>(
     () => controller.abort(new CartoAuthError(ERR_TIMEOUT, `No answer within ${scope.timeoutMs} ms.`)),
     scope.timeoutMs,
   );
+  let event: E | undefined;
   try {
-    const event = await runNetworkEffect(effect, { ports: scope.ports, signal: controller.signal });
-    if (event) scope.send(event as unknown as { type: string });
+    event = await runNetworkEffect(effect, { ports: scope.ports, signal: controller.signal });
   } catch (cause) {
-    // A port that throws (no Web Crypto, storage quota…) must not leave the client stuck or reject unhandled.
-    scope.send({ type: 'effectFailed', error: new CartoAuthError(ERR_INVALID_CONFIG, `${(effect as { type: string }).type} failed: ${cause}`, { cause }) });
+    // A port that throws (no Web Crypto, storage quota…) must not leave the client stuck.
+    event = { type: 'effectFailed', error: new CartoAuthError(ERR_INVALID_CONFIG, `${(effect as { type: string }).type} failed: ${cause}`, { cause }) } as E;
   } finally {
     scope.ports.clock.clearTimer(timer);
     parent.removeEventListener('abort', onAbort);
+  }
+  // After logout or stop, nothing that was in flight may still change the state (case-14).
+  if (!event || parent.aborted) return;
+  try {
+    scope.send(event as unknown as { type: string });
+  } catch (error) {
+    // An app listener threw while this event was delivered. The client already finished the transition;
+    // there is no caller to hand the error to, so report it like the platform reports event-listener errors.
+    const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+    if (report) report(error);
+    else console.error('carto-auth: a listener threw', error);
   }
 }

@@ -16,7 +16,7 @@ import { CartoAuthError, ERR_LOGIN_REQUIRED } from '../../errors';
 import type { StoragePort } from '../../ports/types';
 import type { EffectContext } from '../../types';
 import { requestOptions, toCartoAuthError, toTokenSet } from '../shared/oauth';
-import type { PendingLogin, SpaEffect, SpaEvent } from './machine';
+import type { PendingLogin, SpaEffect, SpaEvent, SpaSession } from './machine';
 
 /** Where the SPA keeps its tokens: memory by default (case-30). */
 export type SpaStorageMode = 'memory' | 'session' | 'local';
@@ -40,7 +40,10 @@ export async function runEffect(config: SpaEffectConfig, effect: SpaEffect, cont
   const { transientStorage: transient, clock, navigation } = ports;
   const tokenStore = config.storage === 'memory' ? undefined : config.storage === 'local' ? ports.localStore : ports.sessionStore;
   const key = (name: string) => `${config.prefix}:${name}`;
-  const consumed = (): string[] => read(transient, key('consumed')) ?? [];
+  const consumed = (): string[] => {
+    const states = read<unknown>(transient, key('consumed'));
+    return Array.isArray(states) ? states.filter((state): state is string => typeof state === 'string') : [];
+  };
   const tokens = async (seq: number, request: () => Promise<TokenEndpointResponse>): Promise<SpaEvent> => {
     try {
       const result = await request();
@@ -55,12 +58,14 @@ export async function runEffect(config: SpaEffectConfig, effect: SpaEffect, cont
         type: 'restored',
         now: clock.now(),
         url: navigation.currentUrl(),
-        pending: read(transient, key('pending')),
-        stored: tokenStore && read(tokenStore, key('session')),
+        // Only `state` is required here: a pending login missing its verifier must fail the exchange, visibly.
+        pending: shaped<PendingLogin>(read(transient, key('pending')), { state: 'string' }),
+        stored: tokenStore && shaped<SpaSession>(read(tokenStore, key('session')), SESSION_SHAPE),
         consumedStates: consumed(),
       };
     case 'redirectToAuthorize': {
       const url = await authorizeUrl(config, effect.pending);
+      if (context.signal.aborted) return; // logout() or stop() came while the challenge was computed
       transient.set(key('pending'), JSON.stringify(effect.pending));
       navigation.redirect(url);
       return;
@@ -124,6 +129,14 @@ export async function authorizeUrl(config: SpaEffectConfig, pending: PendingLogi
   if (pending.prompt) params['prompt'] = pending.prompt;
   url.search = new URLSearchParams(params).toString();
   return url.href;
+}
+
+const SESSION_SHAPE = { accessToken: 'string', expiresAt: 'number', renewAt: 'number', receivedAt: 'number', user: 'object' };
+
+/** `value` if it has the fields of `shape` with the right `typeof`; anything else was tampered with or is stale. */
+function shaped<T>(value: unknown, shape: Record<string, string>): T | undefined {
+  const record = value as Record<string, unknown> | null | undefined;
+  return record && Object.entries(shape).every(([name, type]) => typeof record[name] === type && record[name] !== null) ? (record as T) : undefined;
 }
 
 /** Reads JSON from storage; corrupted or unreadable storage is the same as empty storage. */

@@ -1,8 +1,8 @@
 import { defaultPorts } from '../../ports/ports.browser';
 import { configError } from '../../errors';
-import { DEFAULT_LEEWAY_MS } from '../../timing';
+import { leewayMs } from '../../timing';
 import type { Strategy } from '../../types';
-import { CARTO_APP_URL, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN, secureUrl, trimSlashes } from '../../urls';
+import { baseUrl, CARTO_APP_URL, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN, secureUrl } from '../../urls';
 import { auth0Server } from '../shared/oauth';
 import { effectRunner } from '../shared/runner';
 import { runEffect, type SpaStorageMode } from './effects';
@@ -58,7 +58,7 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
   const { clientId } = options ?? ({} as SpaOptions);
   if (!clientId || typeof clientId !== 'string') throw configError('spa() needs a clientId');
   const redirectUri = secureUrl(options.redirectUri, 'spa({ redirectUri })').href;
-  const server = auth0Server(secureUrl(options.authDomain ?? CARTO_AUTH_DOMAIN, 'spa({ authDomain })'));
+  const server = auth0Server(baseUrl(options.authDomain ?? CARTO_AUTH_DOMAIN, 'spa({ authDomain })'));
   const renew = options.renew ?? 'auto';
   const storage = options.storage ?? 'memory';
   if (!['memory', 'session', 'local'].includes(storage)) throw configError(`spa(): unknown storage ${storage}`);
@@ -67,12 +67,12 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
   const machineConfig = {
     clientId,
     redirectUri,
-    leewayMs: (options.leewaySeconds ?? DEFAULT_LEEWAY_MS / 1000) * 1000,
+    leewayMs: leewayMs(options.leewaySeconds),
     renew,
     checkSignup: options.checkSignup ?? true,
     logoutEndpoint: server.end_session_endpoint as string,
     logoutReturnTo: options.logoutReturnTo ?? new URL('/', redirectUri).href,
-    appUrl: trimSlashes(secureUrl(options.appUrl ?? CARTO_APP_URL, 'spa({ appUrl })')),
+    appUrl: baseUrl(options.appUrl ?? CARTO_APP_URL, 'spa({ appUrl })'),
     ...(options.organization ? { organization: options.organization } : {}),
   };
   const effectConfig = {

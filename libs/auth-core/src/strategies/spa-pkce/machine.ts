@@ -2,11 +2,14 @@ import { userFromClaims } from '../../claims';
 import {
   CartoAuthError,
   ERR_AUTHORIZE_FAILED,
+  ERR_INVALID_RESPONSE,
   ERR_LOGIN_REQUIRED,
+  ERR_NETWORK,
   ERR_NOT_AUTHENTICATED,
   ERR_ORGANIZATION_MISMATCH,
   ERR_SIGNUP_INCOMPLETE,
   ERR_STATE_MISMATCH,
+  ERR_TIMEOUT,
 } from '../../errors';
 import { tokenTimes, type TokenTimes } from '../../timing';
 import type {
@@ -252,7 +255,8 @@ function startRenewal(config: SpaMachineConfig, state: Extract<SpaState, { statu
 function failRenewal(state: Extract<SpaState, { status: 'renewing' }>, event: Extract<SpaEvent, { type: 'tokenRequestFailed' }>): Step {
   const { session, seq } = state;
   const { error, at } = event;
-  const refused = error.oauthError !== undefined || error.code === ERR_LOGIN_REQUIRED;
+  // Network failures, time-outs, 429/5xx and garbage are transient; anything the server said no to is a refusal.
+  const refused = error.code !== ERR_NETWORK && error.code !== ERR_TIMEOUT && error.code !== ERR_INVALID_RESPONSE;
   if (!refused && at < session.expiresAt) {
     // Transient (network, 5xx, time-out): keep the still-valid token and retry later.
     const retryAt = Math.min(at + RENEW_RETRY_MS, session.expiresAt);

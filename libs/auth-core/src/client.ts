@@ -132,7 +132,8 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     }
   }
 
-  async function getAccessToken(tokenOptions: GetAccessTokenOptions = {}): Promise<string> {
+  // Not `async`: returning the waiter directly saves the hot path a promise hop.
+  function getAccessToken(tokenOptions: GetAccessTokenOptions = {}): Promise<string> {
     let renewalAsked = false;
     return waitUntil(() => {
       let decision = strategy.decideToken(state, ports.clock.now());

@@ -1,5 +1,5 @@
 import type { CartoAuthClient } from '../client';
-import { CartoAuthError, ERR_API, ERR_INVALID_RESPONSE } from '../errors';
+import { CartoAuthError, ERR_API, ERR_INVALID_RESPONSE, ERR_NETWORK } from '../errors';
 
 /** The part of the client the CARTO helpers use. */
 export type CartoApiClient = Pick<CartoAuthClient, 'fetch' | 'apiBaseUrl'>;
@@ -14,7 +14,14 @@ export const CARTO_API_VERSION = '3.4';
  * {@link CartoAuthError} `api_error` holding the status and CARTO's `{ error, description }` body.
  */
 export async function requestJson<T>(auth: CartoApiClient, url: string, init?: RequestInit): Promise<T> {
-  const response = await auth.fetch(url, init);
+  let response: Response;
+  try {
+    response = await auth.fetch(url, init);
+  } catch (cause) {
+    if (cause instanceof CartoAuthError) throw cause;
+    // fetch itself failed: DNS, connection refused, CORS. Name the URL: usually apiBaseUrl is wrong.
+    throw new CartoAuthError(ERR_NETWORK, `${url} could not be reached (check apiBaseUrl): ${(cause as Error)?.message}`, { cause });
+  }
   const text = await response.text();
   let body: unknown = undefined;
   try {

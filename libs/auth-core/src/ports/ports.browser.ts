@@ -78,7 +78,6 @@ export function browserPorts(): Ports {
     localStore: webStorage('localStorage'),
     broadcast: browserBroadcast(),
     random: randomBase64Url,
-    isBrowser: true,
   };
 }
 

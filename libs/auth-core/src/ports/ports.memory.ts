@@ -83,7 +83,6 @@ export interface MemoryPortsOptions {
   clock?: ClockPort;
   fetch?: typeof fetch;
   navigation?: NavigationPort;
-  isBrowser?: boolean;
 }
 
 /**
@@ -99,6 +98,5 @@ export function memoryPorts(options: MemoryPortsOptions = {}): Ports {
     sessionStore: memoryStorage(),
     localStore: memoryStorage(),
     random: randomBase64Url,
-    isBrowser: options.isBrowser ?? false,
   };
 }

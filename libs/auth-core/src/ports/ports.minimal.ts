@@ -23,7 +23,6 @@ export function minimalPorts(): Ports {
     sessionStore: mapStorage(),
     localStore: mapStorage(),
     random: randomBase64Url,
-    isBrowser: false,
   };
 }
 
@@ -39,6 +38,5 @@ export function fetchOnlyPorts(): Ports {
     sessionStore: nothingStored,
     localStore: nothingStored,
     random: () => '',
-    isBrowser: false,
   };
 }

@@ -57,6 +57,4 @@ export interface Ports {
   broadcast?: BroadcastPort | undefined;
   /** 32 bytes from a CSPRNG, base64url-encoded: PKCE verifiers and `state` values. */
   random(): string;
-  /** `true` where scripts of the page could read a client secret (a browser). */
-  isBrowser: boolean;
 }

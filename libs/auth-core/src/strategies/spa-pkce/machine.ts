@@ -314,5 +314,6 @@ export function decideToken(state: SpaState, now: number): TokenDecision {
     return valid ? { kind: 'stale', token: session.accessToken } : { kind: 'stale' };
   }
   if (state.status === 'loading' || state.status === 'exchanging' || state.status === 'renewing') return { kind: 'busy' };
-  return { kind: 'none', error: ('error' in state && state.error) || new CartoAuthError(ERR_NOT_AUTHENTICATED, 'Not signed in') };
+  const hint = state.status === 'idle' ? 'call start() first' : 'call login()';
+  return { kind: 'none', error: ('error' in state && state.error) || new CartoAuthError(ERR_NOT_AUTHENTICATED, `Not signed in: ${hint}`) };
 }

@@ -1,0 +1,4 @@
+// An app that only holds a CARTO API access token.
+import { apiToken, createCartoAuth } from '@carto-auth/core';
+
+export default [createCartoAuth, apiToken];

@@ -1,0 +1,93 @@
+/**
+ * What the bundle-size table measures: one tiny entry file per row in `tools/bench/entries/`, each
+ * importing the named exports an app of that kind uses, so tree shaking is as honest as in the app.
+ * The budgets are DESIGN §7's; the bench prints them and `size-budgets.test.ts` enforces them.
+ */
+
+/** One row of the size table. */
+export interface SizeEntry {
+  /** File name in `tools/bench/entries/`, without `.ts`. */
+  id: string;
+  label: string;
+  /** Ours (measured from source), a library people pick instead, or the protocol floor. */
+  group: 'carto-auth' | 'alternative' | 'floor';
+  /** The npm package the row measures (its installed version is reported). */
+  packageName: string;
+  /** The entry this one builds on; the difference is reported, and budgeted when `budget` is set. */
+  base?: string;
+  /** At most this many gzip bytes: the whole bundle, or with `base` the increment over it. */
+  budget?: number;
+  /**
+   * What `npm test` enforces while `budget` is not met yet: a ceiling that stops regressions. The bench
+   * still reports the entry against `budget`; the open work is tracked in issue #4.
+   */
+  ceiling?: number;
+}
+
+/** DESIGN §7: an API-token-only app ≤ 2 KB, core + SPA ≤ 10 KB, each adapter adds ≤ 1.5 KB (gzip). */
+export const BUDGETS = { apiTokenOnly: 2048, coreSpa: 10240, adapterIncrement: 1536 } as const;
+
+/** Core + SPA measured 12.7 KB on 2026-12-03; until it reaches 10 KB, CI holds it below this. */
+export const CORE_SPA_CEILING = 13_000;
+
+/** Every row, ours first. Add an entry file and a row here for each new adapter (the test checks). */
+export const SIZE_ENTRIES: readonly SizeEntry[] = [
+  {
+    id: 'core-api-token',
+    label: 'core + API token only',
+    group: 'carto-auth',
+    packageName: '@carto-auth/core',
+    budget: BUDGETS.apiTokenOnly,
+  },
+  {
+    id: 'core-spa',
+    label: 'core + SPA',
+    group: 'carto-auth',
+    packageName: '@carto-auth/core',
+    budget: BUDGETS.coreSpa,
+    ceiling: CORE_SPA_CEILING,
+  },
+  { id: 'core-all', label: 'core + all strategies', group: 'carto-auth', packageName: '@carto-auth/core' },
+  {
+    id: 'angular-spa',
+    label: 'angular adapter + SPA',
+    group: 'carto-auth',
+    packageName: '@carto-auth/angular',
+    base: 'core-spa',
+    budget: BUDGETS.adapterIncrement,
+  },
+  {
+    id: 'oauth4webapi-spa',
+    label: 'oauth4webapi SPA subset (floor)',
+    group: 'floor',
+    packageName: 'oauth4webapi',
+  },
+  { id: 'auth0-spa-js', label: 'auth0-spa-js', group: 'alternative', packageName: '@auth0/auth0-spa-js' },
+  {
+    id: 'auth0-angular',
+    label: 'auth0-angular',
+    group: 'alternative',
+    packageName: '@auth0/auth0-angular',
+    base: 'auth0-spa-js',
+  },
+  {
+    id: 'auth0-vue',
+    label: 'auth0-vue',
+    group: 'alternative',
+    packageName: '@auth0/auth0-vue',
+    base: 'auth0-spa-js',
+  },
+  { id: 'oidc-client-ts', label: 'oidc-client-ts', group: 'alternative', packageName: 'oidc-client-ts' },
+  {
+    id: 'angular-auth-oidc-client',
+    label: 'angular-auth-oidc-client',
+    group: 'alternative',
+    packageName: 'angular-auth-oidc-client',
+  },
+  {
+    id: 'angular-oauth2-oidc',
+    label: 'angular-oauth2-oidc',
+    group: 'alternative',
+    packageName: 'angular-oauth2-oidc',
+  },
+];

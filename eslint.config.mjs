@@ -21,7 +21,10 @@ export default [
             { sourceTag: 'scope:adapter', onlyDependOnLibsWithTags: ['scope:core'] },
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:adapter'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:emulator', 'scope:core'] },
-            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:core', 'scope:adapter', 'scope:emulator'] },
+            {
+              sourceTag: 'scope:tools',
+              onlyDependOnLibsWithTags: ['scope:core', 'scope:adapter', 'scope:emulator'],
+            },
           ],
         },
       ],
@@ -32,8 +35,20 @@ export default [
     ignores: ['libs/auth-core/src/ports/**', '**/*.test.ts'],
     rules: {
       // The pure core reaches the host only through ports (DESIGN §2).
-      'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'sessionStorage', 'location', 'setTimeout', 'setInterval'],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Use the clock port.' }],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'localStorage',
+        'sessionStorage',
+        'location',
+        'setTimeout',
+        'setInterval',
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Use the clock port.' },
+      ],
     },
   },
   {

@@ -8,12 +8,11 @@ module.exports = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   transform: {
-    '^.+\\.(ts|js|mjs)$': [
-      'ts-jest',
-      { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false },
-    ],
+    '^.+\\.(ts|js|mjs)$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
   },
-  transformIgnorePatterns: ['node_modules/(?!(oauth4webapi|jose|oidc-provider|@koa|koa|svelte|esm-env|@sveltejs)/)'],
+  transformIgnorePatterns: [
+    'node_modules/(?!(oauth4webapi|jose|oidc-provider|@koa|koa|svelte|esm-env|@sveltejs)/)',
+  ],
   moduleNameMapper: {
     // ESM-style relative imports with a `.js` extension point at `.ts` sources.
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -9,7 +9,11 @@ import { join } from 'node:path';
 
 const [projectDir, platform, ...entries] = process.argv.slice(2);
 const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8'));
-const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {}), 'node:*'];
+const external = [
+  ...Object.keys(pkg.dependencies ?? {}),
+  ...Object.keys(pkg.peerDependencies ?? {}),
+  'node:*',
+];
 const outdir = join(projectDir, 'dist');
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -23,5 +27,14 @@ await build({
   external,
   logLevel: 'warning',
 });
-execFileSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', join(projectDir, 'tsconfig.lib.json'), '--emitDeclarationOnly'], { stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  [
+    join('node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    join(projectDir, 'tsconfig.lib.json'),
+    '--emitDeclarationOnly',
+  ],
+  { stdio: 'inherit' },
+);
 console.log(`built ${pkg.name} -> ${outdir}`);

@@ -10,7 +10,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const children = [];
 
 function run(name, command, args, env = {}) {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const prefix = (line) => `[${name}] ${line}`;
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
@@ -56,7 +61,9 @@ function stop(code = 0) {
     }
   }
   setTimeout(() => process.exit(code), 1_500).unref();
-  Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null))).then(() => process.exit(code));
+  Promise.all(
+    children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)),
+  ).then(() => process.exit(code));
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
@@ -67,12 +74,24 @@ await waitFor('http://127.0.0.1:9010/.well-known/openid-configuration');
 await waitFor('http://127.0.0.1:9011/config.yaml');
 
 const samples = [
-  { name: 'm2m-sample', url: 'http://127.0.0.1:3000', start: () => run('m2m-sample', process.execPath, [...tsx, 'apps/m2m-sample/src/main.ts'], { TSX_TSCONFIG_PATH: 'apps/m2m-sample/tsconfig.json' }) },
+  {
+    name: 'm2m-sample',
+    url: 'http://127.0.0.1:3000',
+    start: () =>
+      run('m2m-sample', process.execPath, [...tsx, 'apps/m2m-sample/src/main.ts'], {
+        TSX_TSCONFIG_PATH: 'apps/m2m-sample/tsconfig.json',
+      }),
+  },
   {
     name: 'angular-sample',
     url: 'http://127.0.0.1:4200',
     when: () => existsSync(join(root, 'apps/angular-sample/project.json')),
-    start: () => run('angular-sample', process.execPath, [join(root, 'node_modules/nx/dist/bin/nx.js'), 'serve', 'angular-sample']),
+    start: () =>
+      run('angular-sample', process.execPath, [
+        join(root, 'node_modules/nx/dist/bin/nx.js'),
+        'serve',
+        'angular-sample',
+      ]),
   },
 ];
 const started = samples.filter((sample) => !sample.when || sample.when());

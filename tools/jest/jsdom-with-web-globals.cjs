@@ -10,7 +10,17 @@ class JsdomWithWebGlobals extends TestEnvironment {
   async setup() {
     await super.setup();
     const g = this.global;
-    Object.assign(g, { TextEncoder, TextDecoder, fetch, Request, Response, Headers, AbortController, AbortSignal, structuredClone });
+    Object.assign(g, {
+      TextEncoder,
+      TextDecoder,
+      fetch,
+      Request,
+      Response,
+      Headers,
+      AbortController,
+      AbortSignal,
+      structuredClone,
+    });
     const subtle = globalThis.crypto.subtle;
     g.crypto = {
       subtle,

@@ -1,13 +1,22 @@
 import type { SampleConfig } from './config';
 
 const escape = (value: unknown) =>
-  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  String(value ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 /**
  * The page: rows rendered on the server, plus a button that fetches a minted token from `/api/token`
  * and queries the SQL API from the browser with it (the referer restriction is this origin).
  */
-export function renderPage({ rows, config }: { rows: Record<string, unknown>[]; config: SampleConfig }): string {
+export function renderPage({
+  rows,
+  config,
+}: {
+  rows: Record<string, unknown>[];
+  config: SampleConfig;
+}): string {
   const columns = rows[0] ? Object.keys(rows[0]) : [];
   const table = `<table data-testid="query-table"><thead><tr>${columns.map((c) => `<th>${escape(c)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((row) => `<tr>${columns.map((c) => `<td>${escape(row[c])}</td>`).join('')}</tr>`)

@@ -8,7 +8,12 @@ describe('m2m-sample (token factory) against the emulator', () => {
 
   beforeAll(async () => {
     emulator = await spawnEmulator();
-    sample = await startSample({ ...configFromEnv({}), port: 0, authDomain: emulator.authUrl, apiBaseUrl: emulator.apiUrl });
+    sample = await startSample({
+      ...configFromEnv({}),
+      port: 0,
+      authDomain: emulator.authUrl,
+      apiBaseUrl: emulator.apiUrl,
+    });
   }, 60_000);
   afterAll(async () => {
     await sample?.close();
@@ -31,10 +36,14 @@ describe('m2m-sample (token factory) against the emulator', () => {
     const second = await (await fetch(`${sample.url}/api/token`)).json();
     expect(second.token).toBe(first.token);
     const query = `${emulator.apiUrl}/v3/sql/carto_dw/query?q=${encodeURIComponent('select name from demo.public.cities limit 3')}`;
-    const fromSample = await fetch(query, { headers: { authorization: `Bearer ${first.token}`, origin: sample.url } });
+    const fromSample = await fetch(query, {
+      headers: { authorization: `Bearer ${first.token}`, origin: sample.url },
+    });
     expect(fromSample.status).toBe(200);
     expect((await fromSample.json()).rows).toHaveLength(3);
-    const fromElsewhere = await fetch(query, { headers: { authorization: `Bearer ${first.token}`, origin: 'https://evil.example' } });
+    const fromElsewhere = await fetch(query, {
+      headers: { authorization: `Bearer ${first.token}`, origin: 'https://evil.example' },
+    });
     expect(fromElsewhere.status).toBe(403);
   });
 
@@ -42,10 +51,22 @@ describe('m2m-sample (token factory) against the emulator', () => {
     const { token } = await (await fetch(`${sample.url}/api/token`)).json();
     const m2m = await fetch(`${emulator.authUrl}/oauth/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'carto-m2m-demo', client_secret: 'carto-m2m-demo-secret', audience: 'carto-cloud-native-api' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'carto-m2m-demo',
+        client_secret: 'carto-m2m-demo-secret',
+        audience: 'carto-cloud-native-api',
+      }),
     });
     const { access_token } = await m2m.json();
-    expect((await fetch(`${emulator.apiUrl}/v3/tokens/${token}`, { method: 'DELETE', headers: { authorization: `Bearer ${access_token}` } })).status).toBe(204);
+    expect(
+      (
+        await fetch(`${emulator.apiUrl}/v3/tokens/${token}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${access_token}` },
+        })
+      ).status,
+    ).toBe(204);
     const response = await fetch(sample.url);
     expect(response.status).toBe(200);
     const next = await (await fetch(`${sample.url}/api/token`)).json();

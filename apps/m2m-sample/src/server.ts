@@ -15,7 +15,11 @@ export interface RunningSample {
 /** Starts the token-factory sample: `/` renders rows read with a minted token, `/api/token` hands one out. */
 export async function startSample(config: SampleConfig): Promise<RunningSample> {
   const m2mClient = createCartoAuth({
-    strategy: m2m({ clientId: config.clientId, clientSecret: config.clientSecret, authDomain: config.authDomain }),
+    strategy: m2m({
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      authDomain: config.authDomain,
+    }),
     apiBaseUrl: config.apiBaseUrl,
     ports: nodePorts(),
   });
@@ -35,7 +39,9 @@ export async function startSample(config: SampleConfig): Promise<RunningSample> 
       const browserLike = createCartoAuth({
         strategy: apiToken({ token }),
         apiBaseUrl: config.apiBaseUrl,
-        ports: nodePorts({ fetch: (input, init) => fetch(input, { ...init, headers: withOrigin(init?.headers, origin) }) }),
+        ports: nodePorts({
+          fetch: (input, init) => fetch(input, { ...init, headers: withOrigin(init?.headers, origin) }),
+        }),
       });
       try {
         const result = await querySql(browserLike, {
@@ -45,7 +51,11 @@ export async function startSample(config: SampleConfig): Promise<RunningSample> 
         return result.rows;
       } catch (error) {
         // The emulator restarted or the token was deleted: mint a new one, once.
-        if (attempt === 0 && error instanceof CartoAuthError && (error.status === 401 || error.code === 'unauthorized')) {
+        if (
+          attempt === 0 &&
+          error instanceof CartoAuthError &&
+          (error.status === 401 || error.code === 'unauthorized')
+        ) {
           factory.invalidate(token);
           continue;
         }
@@ -60,7 +70,14 @@ export async function startSample(config: SampleConfig): Promise<RunningSample> 
       if (path === '/api/token') {
         const token = await factory.token();
         response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        response.end(JSON.stringify({ token, apiBaseUrl: config.apiBaseUrl, connection: config.connection, table: config.table }));
+        response.end(
+          JSON.stringify({
+            token,
+            apiBaseUrl: config.apiBaseUrl,
+            connection: config.connection,
+            table: config.table,
+          }),
+        );
       } else if (path === '/api/rows') {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ rows: await readRows() }));
@@ -75,7 +92,9 @@ export async function startSample(config: SampleConfig): Promise<RunningSample> 
     } catch (error) {
       const code = error instanceof CartoAuthError ? error.code : ERR_API;
       response.writeHead(502, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: code, message: error instanceof Error ? error.message : String(error) }));
+      response.end(
+        JSON.stringify({ error: code, message: error instanceof Error ? error.message : String(error) }),
+      );
     }
   });
   await new Promise<void>((resolve, reject) => {

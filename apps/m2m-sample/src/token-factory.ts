@@ -11,7 +11,10 @@ export interface TokenFactory {
  * CARTO's token-factory pattern (CARTO.md §1): a backend holding an M2M token creates API access tokens
  * limited to one table, the SQL API and the browser origin that will use them.
  */
-export function createTokenFactory(m2mClient: CartoAuthClient, grant: { connection: string; table: string; referer: string }): TokenFactory {
+export function createTokenFactory(
+  m2mClient: CartoAuthClient,
+  grant: { connection: string; table: string; referer: string },
+): TokenFactory {
   const tokens = tokensApi(m2mClient);
   let current: Promise<string> | undefined;
   let minted: string | undefined;

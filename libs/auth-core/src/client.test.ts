@@ -1,11 +1,4 @@
-import {
-  apiToken,
-  createCartoAuth,
-  memoryPorts,
-  querySql,
-  type AuthSnapshot,
-  type ClockPort,
-} from '.';
+import { apiToken, createCartoAuth, memoryPorts, querySql, type AuthSnapshot, type ClockPort } from '.';
 import { REDIRECT_URI, countRequests, spaPage, useEmulator, waitFor } from '../test/harness';
 
 const emulator = useEmulator();
@@ -29,15 +22,23 @@ function offlineFetch(status = 200) {
 
 describe('createCartoAuth runtime', () => {
   it('rejects bad configuration synchronously with coded TypeErrors', () => {
-    expect(() => createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: 'http://api.example.com' })).toThrow(
-      expect.objectContaining({ name: 'TypeError', code: 'insecure_url' }),
+    expect(() =>
+      createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: 'http://api.example.com' }),
+    ).toThrow(expect.objectContaining({ name: 'TypeError', code: 'insecure_url' }));
+    expect(() => createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: 'not a url' })).toThrow(
+      expect.objectContaining({ code: 'invalid_config' }),
     );
-    expect(() => createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: 'not a url' })).toThrow(expect.objectContaining({ code: 'invalid_config' }));
-    expect(() => createCartoAuth({ apiBaseUrl: API } as never)).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+    expect(() => createCartoAuth({ apiBaseUrl: API } as never)).toThrow(
+      expect.objectContaining({ code: 'invalid_config' }),
+    );
   });
 
   it('subscribe calls now and on change; listen only on change; snapshots are stable objects', () => {
-    const auth = createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: API, ports: memoryPorts() });
+    const auth = createCartoAuth({
+      strategy: apiToken({ token: 't' }),
+      apiBaseUrl: API,
+      ports: memoryPorts(),
+    });
     const seen: AuthSnapshot[] = [];
     const heard: AuthSnapshot[] = [];
     auth.subscribe((s) => seen.push(s));
@@ -50,7 +51,11 @@ describe('createCartoAuth runtime', () => {
 
   it('case-08: attaches the token only when the parsed origin equals an allowed origin', async () => {
     const { port, sent } = offlineFetch();
-    const auth = createCartoAuth({ strategy: apiToken({ token: 'secret' }), apiBaseUrl: API, ports: memoryPorts({ fetch: port }) });
+    const auth = createCartoAuth({
+      strategy: apiToken({ token: 'secret' }),
+      apiBaseUrl: API,
+      ports: memoryPorts({ fetch: port }),
+    });
     const lookAlikes = [
       'https://gcp-us-east1.api.carto.com.evil.example/v3/sql',
       'https://evil.example/?u=https://gcp-us-east1.api.carto.com',
@@ -67,7 +72,12 @@ describe('createCartoAuth runtime', () => {
 
   it('case-08: an explicit allow-list replaces the default', async () => {
     const { port, sent } = offlineFetch();
-    const auth = createCartoAuth({ strategy: apiToken({ token: 'secret' }), apiBaseUrl: API, allowedOrigins: ['https://maps.example.com'], ports: memoryPorts({ fetch: port }) });
+    const auth = createCartoAuth({
+      strategy: apiToken({ token: 'secret' }),
+      apiBaseUrl: API,
+      allowedOrigins: ['https://maps.example.com'],
+      ports: memoryPorts({ fetch: port }),
+    });
     await auth.fetch(`${API}/v3/sql`);
     await auth.fetch('https://maps.example.com/tiles');
     expect(sent.map((s) => s.authorization)).toEqual([null, 'Bearer secret']);
@@ -75,7 +85,11 @@ describe('createCartoAuth runtime', () => {
 
   it('case-09: without a token, a request to an allowed origin goes out with no Authorization header', async () => {
     const { port, sent } = offlineFetch();
-    const auth = createCartoAuth({ strategy: apiToken({ token: 'secret' }), apiBaseUrl: API, ports: memoryPorts({ fetch: port }) });
+    const auth = createCartoAuth({
+      strategy: apiToken({ token: 'secret' }),
+      apiBaseUrl: API,
+      ports: memoryPorts({ fetch: port }),
+    });
     auth.logout();
     await auth.fetch(`${API}/v3/sql`);
     expect(sent).toEqual([{ url: `${API}/v3/sql`, authorization: null }]);
@@ -83,13 +97,21 @@ describe('createCartoAuth runtime', () => {
 
   it('case-16: an API token answered 401 twice surfaces unauthorized without looping', async () => {
     const { port, sent } = offlineFetch(401);
-    const auth = createCartoAuth({ strategy: apiToken({ token: 'secret' }), apiBaseUrl: API, ports: memoryPorts({ fetch: port }) });
+    const auth = createCartoAuth({
+      strategy: apiToken({ token: 'secret' }),
+      apiBaseUrl: API,
+      ports: memoryPorts({ fetch: port }),
+    });
     await expect(auth.fetch(`${API}/v3/sql`)).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
     expect(sent).toHaveLength(1); // a permanent token cannot change: no pointless retry
   });
 
   it('stop() drops listeners and rejects later token requests with cancelled', async () => {
-    const auth = createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: API, ports: memoryPorts() });
+    const auth = createCartoAuth({
+      strategy: apiToken({ token: 't' }),
+      apiBaseUrl: API,
+      ports: memoryPorts(),
+    });
     const calls: string[] = [];
     auth.listen((s) => calls.push(s.status));
     auth.stop();
@@ -102,9 +124,14 @@ describe('createCartoAuth runtime', () => {
     const page = spaPage(emulator());
     const client = page.client();
     const log: string[] = [];
-    client.inspect((_prev, event, next) => log.push(`${event.type}:${event.from}->${event.to}:${next.status}`));
+    client.inspect((_prev, event, next) =>
+      log.push(`${event.type}:${event.from}->${event.to}:${next.status}`),
+    );
     await client.start();
-    expect(log).toEqual(['startRequested:idle->loading:loading', 'restored:loading->unauthenticated:unauthenticated']);
+    expect(log).toEqual([
+      'startRequested:idle->loading:loading',
+      'restored:loading->unauthenticated:unauthenticated',
+    ]);
   });
 });
 
@@ -217,16 +244,30 @@ describe('the SPA client over HTTP', () => {
   it('case-15: invalid_grant on renewal ends as unauthenticated with the reason', async () => {
     const page = spaPage(emulator());
     const client = await page.signIn();
-    await emulator().admin.fault({ path: '/oauth/token', status: 400, body: { error: 'invalid_grant', error_description: 'revoked' } });
-    await expect(client.getAccessToken({ forceRenew: true })).rejects.toMatchObject({ code: 'login_required', oauthError: 'invalid_grant' });
-    expect(client.getSnapshot()).toMatchObject({ status: 'unauthenticated', error: { code: 'login_required', oauthError: 'invalid_grant' } });
+    await emulator().admin.fault({
+      path: '/oauth/token',
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'revoked' },
+    });
+    await expect(client.getAccessToken({ forceRenew: true })).rejects.toMatchObject({
+      code: 'login_required',
+      oauthError: 'invalid_grant',
+    });
+    expect(client.getSnapshot()).toMatchObject({
+      status: 'unauthenticated',
+      error: { code: 'login_required', oauthError: 'invalid_grant' },
+    });
   });
 
   it('case-03: a refresh response without refresh_token keeps using the previous refresh token', async () => {
     const page = spaPage(emulator());
     const client = await page.signIn();
     const first = await client.getAccessToken();
-    await emulator().admin.fault({ path: '/oauth/token', status: 200, body: { access_token: first, token_type: 'Bearer', expires_in: 86_400 } });
+    await emulator().admin.fault({
+      path: '/oauth/token',
+      status: 200,
+      body: { access_token: first, token_type: 'Bearer', expires_in: 86_400 },
+    });
     await client.getAccessToken({ forceRenew: true });
     // The real server now rotates the refresh token we kept: it still works.
     const renewed = await client.getAccessToken({ forceRenew: true });
@@ -239,11 +280,16 @@ describe('the SPA client over HTTP', () => {
     const client = await page.signIn();
     const sqlPath = '/v3/sql/carto_dw/query';
     await emulator().admin.fault({ path: sqlPath, status: 401, body: { error: 'Unauthorized' } });
-    const ok = await querySql(client, { connection: 'carto_dw', query: 'select count(*) as n from demo.public.cities' });
+    const ok = await querySql(client, {
+      connection: 'carto_dw',
+      query: 'select count(*) as n from demo.public.cities',
+    });
     expect(Number(ok.rows[0]!['n'])).toBeGreaterThan(0);
     await emulator().admin.clearRequests();
     await emulator().admin.fault({ path: sqlPath, status: 401, body: { error: 'Unauthorized' }, times: 2 });
-    await expect(querySql(client, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(querySql(client, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
     expect(await countRequests(emulator(), sqlPath, 'GET')).toBe(2);
     expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
   });
@@ -261,7 +307,10 @@ describe('the SPA client over HTTP', () => {
     const page = spaPage(emulator());
     const client = await page.signIn();
     await querySql(client, { connection: 'carto_dw', query: 'select name from demo.public.cities limit 1' });
-    await querySql(client, { connection: 'carto_dw', query: `select name from demo.public.cities where name <> '${'x'.repeat(7000)}' limit 1` });
+    await querySql(client, {
+      connection: 'carto_dw',
+      query: `select name from demo.public.cities where name <> '${'x'.repeat(7000)}' limit 1`,
+    });
     await client.getAccessToken({ forceRenew: true });
     const token = await client.getAccessToken();
     expect(page.recorded.some((r) => r.method === 'POST' && r.url.includes('/v3/sql/'))).toBe(true);
@@ -269,7 +318,11 @@ describe('the SPA client over HTTP', () => {
       expect(request.url).not.toContain(token.slice(-20));
       expect(request.url).not.toMatch(/access_token=/);
     }
-    expect(page.recorded.filter((r) => r.url.includes('/v3/sql/')).every((r) => r.authorization === `Bearer ${r.authorization!.slice(7)}`)).toBe(true);
+    expect(
+      page.recorded
+        .filter((r) => r.url.includes('/v3/sql/'))
+        .every((r) => r.authorization === `Bearer ${r.authorization!.slice(7)}`),
+    ).toBe(true);
   });
 
   it('case-27: logout with federated: false does not send federated', async () => {
@@ -284,7 +337,9 @@ describe('the SPA client over HTTP', () => {
     const client = await page.signIn();
     const token = await client.getAccessToken();
     for (const storage of [page.ports.sessionStore, page.ports.localStore, page.ports.transientStorage]) {
-      const entries = [...(storage as unknown as { entries: Map<string, string> }).entries.values()].join(' ');
+      const entries = [...(storage as unknown as { entries: Map<string, string> }).entries.values()].join(
+        ' ',
+      );
       expect(entries).not.toContain(token);
       expect(entries).not.toMatch(/refresh|access/i);
     }

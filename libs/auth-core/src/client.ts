@@ -1,7 +1,21 @@
 import { allowedOrigin, normalizeOrigins } from './carto/origins';
-import { CartoAuthError, configError, ERR_CANCELLED, ERR_NOT_AUTHENTICATED, ERR_UNAUTHORIZED } from './errors';
+import {
+  CartoAuthError,
+  configError,
+  ERR_CANCELLED,
+  ERR_NOT_AUTHENTICATED,
+  ERR_UNAUTHORIZED,
+} from './errors';
 import type { Ports } from './ports/types';
-import type { AuthSnapshot, CommonEvent, EffectScope, LoginOptions, LogoutOptions, Strategy, StrategyKind } from './types';
+import type {
+  AuthSnapshot,
+  CommonEvent,
+  EffectScope,
+  LoginOptions,
+  LogoutOptions,
+  Strategy,
+  StrategyKind,
+} from './types';
 import { baseUrl } from './urls';
 
 /** Options of {@link createCartoAuth}. */
@@ -65,7 +79,9 @@ export interface CartoAuthClient {
   /** Cancels timers and in-flight work and drops every listener. */
   stop(): void;
   /** Devtools hook: called for every transition that changed the state, with both snapshots. */
-  inspect(listener: (previous: AuthSnapshot, event: InspectedTransition, next: AuthSnapshot) => void): () => void;
+  inspect(
+    listener: (previous: AuthSnapshot, event: InspectedTransition, next: AuthSnapshot) => void,
+  ): () => void;
 }
 
 /**
@@ -90,9 +106,13 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   let stopped = false;
   let changed = deferred();
   const listeners = new Set<(snapshot: AuthSnapshot) => void>();
-  const inspectors = new Set<(previous: AuthSnapshot, event: InspectedTransition, next: AuthSnapshot) => void>();
+  const inspectors = new Set<
+    (previous: AuthSnapshot, event: InspectedTransition, next: AuthSnapshot) => void
+  >();
   const scope: EffectScope = { ports, send, timeoutMs: options.requestTimeoutMs ?? 10_000 };
-  const stopBroadcast = ports.broadcast?.subscribe((message) => message === 'logout' && send({ type: 'remoteLogout' }));
+  const stopBroadcast = ports.broadcast?.subscribe(
+    (message) => message === 'logout' && send({ type: 'remoteLogout' }),
+  );
 
   function send(event: CommonEvent | { type: string }): void {
     if (stopped) return;
@@ -111,7 +131,10 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     if (next !== previousState) {
       state = next;
       snapshot = strategy.toSnapshot(next);
-      for (const inspector of [...inspectors]) call(() => inspector(previous, { type: event.type, from: previousState.status, to: next.status }, snapshot));
+      for (const inspector of [...inspectors])
+        call(() =>
+          inspector(previous, { type: event.type, from: previousState.status, to: next.status }, snapshot),
+        );
       for (const listener of [...listeners]) call(() => listener(snapshot));
       const wake = changed;
       changed = deferred();
@@ -137,7 +160,8 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     let renewalAsked = false;
     return waitUntil(() => {
       let decision = strategy.decideToken(state, ports.clock.now());
-      const wantsRenewal = decision.kind === 'stale' || (decision.kind === 'fresh' && tokenOptions.forceRenew === true);
+      const wantsRenewal =
+        decision.kind === 'stale' || (decision.kind === 'fresh' && tokenOptions.forceRenew === true);
       if (!renewalAsked && wantsRenewal) {
         renewalAsked = true;
         send({ type: 'renewRequested', now: ports.clock.now(), force: tokenOptions.forceRenew === true });
@@ -166,8 +190,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     if (response.status !== 401 || token === undefined) return response;
     // case-16: renew once, retry once; a second 401 is an error, never a loop.
     const renewed = await getAccessToken({ forceRenew: true });
-    const unauthorized = () =>
-      new CartoAuthError(ERR_UNAUTHORIZED, `${url} answered 401`, { status: 401 });
+    const unauthorized = () => new CartoAuthError(ERR_UNAUTHORIZED, `${url} answered 401`, { status: 401 });
     if (renewed === token) throw unauthorized();
     const retried = await ports.fetch(replay, withBearer(replay, init, renewed));
     if (retried.status === 401) throw unauthorized();
@@ -186,7 +209,9 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     async start() {
       send({ type: 'startRequested', now: ports.clock.now(), login: secrets() });
       // Settled once nothing is in flight: a callback exchanged, a session restored or renewed, or a redirect under way.
-      return waitUntil(() => (strategy.decideToken(state, ports.clock.now()).kind === 'busy' ? undefined : snapshot));
+      return waitUntil(() =>
+        strategy.decideToken(state, ports.clock.now()).kind === 'busy' ? undefined : snapshot,
+      );
     },
     async login(loginOptions = {}) {
       if (stopped) throw stoppedError();
@@ -211,7 +236,11 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   };
 }
 
-function withBearer(input: RequestInfo | URL, init: RequestInit | undefined, token: string | undefined): RequestInit {
+function withBearer(
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+  token: string | undefined,
+): RequestInit {
   const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
   if (token) headers.set('Authorization', `Bearer ${token}`);
   return { ...init, headers };

@@ -4,7 +4,15 @@
  */
 export { createCartoAuth } from './client';
 export type { CartoAuthClient, CartoAuthOptions, GetAccessTokenOptions, InspectedTransition } from './client';
-export type { AuthSnapshot, CartoUser, LoginOptions, LogoutOptions, StrategyKind, Strategy, TokenDecision } from './types';
+export type {
+  AuthSnapshot,
+  CartoUser,
+  LoginOptions,
+  LogoutOptions,
+  StrategyKind,
+  Strategy,
+  TokenDecision,
+} from './types';
 
 export { apiToken } from './strategies/api-token';
 export type { ApiTokenOptions } from './strategies/api-token';
@@ -36,7 +44,14 @@ export {
 } from './errors';
 export type { CartoAuthErrorCode, CartoAuthErrorDetails } from './errors';
 
-export type { BroadcastPort, ClockPort, NavigationPort, Ports, StoragePort, TimerHandle } from './ports/types';
+export type {
+  BroadcastPort,
+  ClockPort,
+  NavigationPort,
+  Ports,
+  StoragePort,
+  TimerHandle,
+} from './ports/types';
 export { browserPorts, defaultPorts } from './ports/ports.browser';
 export { minimalPorts } from './ports/ports.minimal';
 export { manualClock, memoryPorts, memoryStorage, recordingNavigation } from './ports/ports.memory';

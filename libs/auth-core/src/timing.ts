@@ -10,7 +10,8 @@ const MIN_RENEW_DELAY_MS = 5_000;
 /** Validates a `leewaySeconds` option (a `NaN` from an unset variable would renew on every call). */
 export function leewayMs(seconds: number | undefined): number {
   if (seconds === undefined) return DEFAULT_LEEWAY_MS;
-  if (!Number.isFinite(seconds) || seconds < 0) throw configError(`leewaySeconds must be a number >= 0, got ${seconds}`);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw configError(`leewaySeconds must be a number >= 0, got ${seconds}`);
   return seconds * 1000;
 }
 
@@ -26,12 +27,19 @@ export interface TokenTimes {
  * (case-10: a client clock off by an hour must not cause a loop). The leeway is capped at a quarter of
  * the lifetime so short-lived tokens are not renewed on every call (case-11).
  */
-export function tokenTimes(receivedAt: number, expiresInSeconds: number | undefined, leewayMs: number): TokenTimes {
+export function tokenTimes(
+  receivedAt: number,
+  expiresInSeconds: number | undefined,
+  leewayMs: number,
+): TokenTimes {
   const lifetime =
     expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) && expiresInSeconds > 0
       ? expiresInSeconds * 1000
       : DEFAULT_LIFETIME_MS;
   const expiresAt = receivedAt + lifetime;
-  const renewAt = Math.max(receivedAt + Math.min(MIN_RENEW_DELAY_MS, lifetime / 2), expiresAt - Math.min(leewayMs, lifetime / 4));
+  const renewAt = Math.max(
+    receivedAt + Math.min(MIN_RENEW_DELAY_MS, lifetime / 2),
+    expiresAt - Math.min(leewayMs, lifetime / 4),
+  );
   return { receivedAt, expiresAt, renewAt };
 }

@@ -4,7 +4,16 @@
  * fetch that forwards to the real network).
  */
 import { createUserAgent, DEMO, spawnEmulator, type TestEmulator } from '@carto-auth/emulator/testing';
-import { createCartoAuth, manualClock, memoryPorts, recordingNavigation, spa, type CartoAuthClient, type Ports, type SpaOptions } from '../src';
+import {
+  createCartoAuth,
+  manualClock,
+  memoryPorts,
+  recordingNavigation,
+  spa,
+  type CartoAuthClient,
+  type Ports,
+  type SpaOptions,
+} from '../src';
 import type { ManualClock, RecordingNavigation } from '../src/ports/ports.memory';
 
 export { DEMO };
@@ -38,7 +47,11 @@ export function recordingFetch(): { fetch: typeof fetch; requests: RecordedReque
     requests,
     fetch: async (input, init) => {
       const request = new Request(input, init);
-      requests.push({ url: request.url, method: request.method, authorization: request.headers.get('authorization') });
+      requests.push({
+        url: request.url,
+        method: request.method,
+        authorization: request.headers.get('authorization'),
+      });
       return fetch(request);
     },
   };
@@ -63,7 +76,11 @@ export interface SpaPage {
   /** A new client on this page, as after a reload. */
   client(options?: Partial<SpaOptions>): CartoAuthClient;
   /** Clicks "login", signs in on the emulator's real form, and returns the callback URL. */
-  loginAt(client: CartoAuthClient, email?: string, options?: Parameters<CartoAuthClient['login']>[0]): Promise<string>;
+  loginAt(
+    client: CartoAuthClient,
+    email?: string,
+    options?: Parameters<CartoAuthClient['login']>[0],
+  ): Promise<string>;
   /** Full login: login, sign in, land on the callback with a fresh client, `start()` it. */
   signIn(options?: Partial<SpaOptions>, email?: string): Promise<CartoAuthClient>;
 }
@@ -107,7 +124,11 @@ export function spaPage(emulator: TestEmulator, clockStart = Date.now()): SpaPag
     async signIn(options = {}, email) {
       const first = page.client(options);
       await first.start();
-      nav.url = await page.loginAt(first, email, options.organization ? { organization: options.organization } : undefined);
+      nav.url = await page.loginAt(
+        first,
+        email,
+        options.organization ? { organization: options.organization } : undefined,
+      );
       const client = page.client(options);
       await client.start();
       return client;

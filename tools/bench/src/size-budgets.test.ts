@@ -12,7 +12,9 @@ describe('size budgets (DESIGN §7, gzip, esbuild minified ESM for the browser)'
   beforeAll(async () => {
     // An entry with a `ceiling` is held to it until its DESIGN budget is met (see size-entries.ts).
     const sizes = await measureBundleSizes(ours, root);
-    verdicts = checkBudgets(sizes.map((size) => (size.ceiling === undefined ? size : { ...size, budget: size.ceiling })));
+    verdicts = checkBudgets(
+      sizes.map((size) => (size.ceiling === undefined ? size : { ...size, budget: size.ceiling })),
+    );
   });
 
   it.each(ours.filter((entry) => entry.budget !== undefined).map((entry) => [entry.label, entry.id]))(

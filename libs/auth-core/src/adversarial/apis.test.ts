@@ -13,7 +13,9 @@ beforeEach(() => emulator().admin.reset());
 afterEach(() => emulator().admin.setClockOffset(0));
 
 /** A local HTTP server; `handler` answers and records. */
-async function server(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; close: () => Promise<void> }> {
+async function server(
+  handler: Parameters<typeof createServer>[1],
+): Promise<{ url: string; close: () => Promise<void> }> {
   const s: Server = createServer(handler);
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
   const { port } = s.address() as AddressInfo;
@@ -32,7 +34,11 @@ describe('the token stays with the allowed origins', () => {
       res.end();
     });
     try {
-      const client = createCartoAuth({ strategy: apiToken({ token: 'SECRET' }), apiBaseUrl: api.url, ports: memoryPorts() });
+      const client = createCartoAuth({
+        strategy: apiToken({ token: 'SECRET' }),
+        apiBaseUrl: api.url,
+        ports: memoryPorts(),
+      });
       await client.fetch(`${api.url}/v3/sql`);
       expect(seenByEvil).toEqual([undefined]);
     } finally {
@@ -44,10 +50,18 @@ describe('the token stays with the allowed origins', () => {
     const page = spaPage(emulator());
     const client = await page.signIn();
     const token = await client.getAccessToken();
-    await querySql(client, { connection: 'carto_dw', query: `select 1 as one where '${'x'.repeat(7_100)}' <> ''` });
+    await querySql(client, {
+      connection: 'carto_dw',
+      query: `select 1 as one where '${'x'.repeat(7_100)}' <> ''`,
+    });
     await querySql(client, { connection: 'carto_dw', query: 'select 1 as one' });
     expect(page.recorded.filter((r) => r.url.includes(token))).toEqual([]);
-    expect(page.recorded.filter((r) => r.authorization && !r.url.startsWith(emulator().apiUrl) && !r.url.startsWith(emulator().authUrl))).toEqual([]);
+    expect(
+      page.recorded.filter(
+        (r) =>
+          r.authorization && !r.url.startsWith(emulator().apiUrl) && !r.url.startsWith(emulator().authUrl),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -66,31 +80,49 @@ describe('expired and foreign tokens at the APIs', () => {
     const page = spaPage(emulator());
     const client = await page.signIn();
     await emulator().admin.setClockOffset(31 * 86_400);
-    await expect(querySql(client, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({ code: 'login_required' });
+    await expect(querySql(client, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({
+      code: 'login_required',
+    });
     expect(await countRequests(emulator(), '/v3/sql/carto_dw/query', 'GET')).toBe(1);
     expect(await countRequests(emulator(), '/oauth/token')).toBe(2);
   });
 
   it('a foreign token used as an API token ends in unauthorized after one request', async () => {
-    const client = createCartoAuth({ strategy: apiToken({ token: 'eyJhbGciOiJub25lIn0.eyJhIjoiYWNfZGVtbyJ9.' }), apiBaseUrl: emulator().apiUrl, ports: memoryPorts() });
-    await expect(querySql(client, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
+    const client = createCartoAuth({
+      strategy: apiToken({ token: 'eyJhbGciOiJub25lIn0.eyJhIjoiYWNfZGVtbyJ9.' }),
+      apiBaseUrl: emulator().apiUrl,
+      ports: memoryPorts(),
+    });
+    await expect(querySql(client, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({
+      code: 'unauthorized',
+      status: 401,
+    });
     expect(await countRequests(emulator(), '/v3/sql/carto_dw/query', 'GET')).toBe(1);
   });
 
   it('an RS256 token for another audience (what an ID token is) is refused with unauthorized', async () => {
     const idLike = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ aud: 'carto-spa-demo' })).toString('base64url')}.x`;
-    const client = createCartoAuth({ strategy: apiToken({ token: idLike }), apiBaseUrl: emulator().apiUrl, ports: memoryPorts() });
-    await expect(querySql(client, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({ code: 'unauthorized' });
+    const client = createCartoAuth({
+      strategy: apiToken({ token: idLike }),
+      apiBaseUrl: emulator().apiUrl,
+      ports: memoryPorts(),
+    });
+    await expect(querySql(client, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
   });
 });
 
 describe('server clock skew', () => {
-  it.each([[3_600], [-3_600]])('login completes with the server clock off by %p s and does not renew in a loop', async (offset) => {
-    await emulator().admin.setClockOffset(offset);
-    const page = spaPage(emulator());
-    const client = await page.signIn();
-    expect(client.getSnapshot().status).toBe('authenticated');
-    for (let i = 0; i < 5; i++) await client.getAccessToken();
-    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
-  });
+  it.each([[3_600], [-3_600]])(
+    'login completes with the server clock off by %p s and does not renew in a loop',
+    async (offset) => {
+      await emulator().admin.setClockOffset(offset);
+      const page = spaPage(emulator());
+      const client = await page.signIn();
+      expect(client.getSnapshot().status).toBe('authenticated');
+      for (let i = 0; i < 5; i++) await client.getAccessToken();
+      expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+    },
+  );
 });

@@ -78,15 +78,21 @@ describe('malformed callbacks', () => {
     ['unicode', 'état-😀-\u202e'],
     ['huge', 'x'.repeat(200_000)],
     ['percent garbage', '%E0%A4%A'],
-  ])('a %s state that is not ours is state_mismatch, the URL is cleaned, and nothing is sent', async (_name, badState) => {
-    const { page } = await pendingLogin();
-    const snapshot = await land(page, `${REDIRECT_URI}?code=abc&state=${badState.startsWith('%') ? badState : q(badState)}`);
-    expect(snapshot.status).toBe('error');
-    expect(snapshot.error?.code).toBe('state_mismatch');
-    expect(page.nav.url).toBe(REDIRECT_URI);
-    expect(page.ports.transientStorage.get(PENDING_KEY)).toBeNull();
-    expect(await countRequests(emulator(), '/oauth/token')).toBe(0);
-  });
+  ])(
+    'a %s state that is not ours is state_mismatch, the URL is cleaned, and nothing is sent',
+    async (_name, badState) => {
+      const { page } = await pendingLogin();
+      const snapshot = await land(
+        page,
+        `${REDIRECT_URI}?code=abc&state=${badState.startsWith('%') ? badState : q(badState)}`,
+      );
+      expect(snapshot.status).toBe('error');
+      expect(snapshot.error?.code).toBe('state_mismatch');
+      expect(page.nav.url).toBe(REDIRECT_URI);
+      expect(page.ports.transientStorage.get(PENDING_KEY)).toBeNull();
+      expect(await countRequests(emulator(), '/oauth/token')).toBe(0);
+    },
+  );
 
   it('a %-garbage code with our state fails with a coded error, no crash', async () => {
     const { page, state } = await pendingLogin();
@@ -98,7 +104,10 @@ describe('malformed callbacks', () => {
 
   it('?error=access_denied with our state is authorize_failed with the OAuth error kept', async () => {
     const { page, state } = await pendingLogin();
-    const snapshot = await land(page, `${REDIRECT_URI}?error=access_denied&error_description=${q('<img src=x onerror=alert(1)>')}&state=${q(state)}`);
+    const snapshot = await land(
+      page,
+      `${REDIRECT_URI}?error=access_denied&error_description=${q('<img src=x onerror=alert(1)>')}&state=${q(state)}`,
+    );
     expect(snapshot.error).toMatchObject({ code: 'authorize_failed', oauthError: 'access_denied' });
     expect(page.nav.url).toBe(REDIRECT_URI);
   });

@@ -14,7 +14,10 @@ beforeEach(() => emulator().admin.reset());
 /** Resolves with `'timed out'` when `promise` does not settle within `ms` of real time. */
 function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'timed out' | { rejected: unknown }> {
   return Promise.race([
-    promise.then((value) => value, (error: unknown) => ({ rejected: error })),
+    promise.then(
+      (value) => value,
+      (error: unknown) => ({ rejected: error }),
+    ),
     new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), ms)),
   ]);
 }
@@ -48,7 +51,11 @@ describe('listeners that throw', () => {
   });
 
   it('a throwing inspector does not stop the other listeners from hearing the change', async () => {
-    const client = createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: API, ports: memoryPorts() });
+    const client = createCartoAuth({
+      strategy: apiToken({ token: 't' }),
+      apiBaseUrl: API,
+      ports: memoryPorts(),
+    });
     const heard: string[] = [];
     client.inspect(() => {
       throw new Error('devtools bug');
@@ -111,8 +118,12 @@ describe('concurrent calls', () => {
     const waiting = client.getAccessToken();
     await waitFor(() => page.recorded.some((r) => r.url.endsWith('/oauth/token')));
     client.stop();
-    expect(await settleWithin(started, 2_000)).toEqual({ rejected: expect.objectContaining({ code: 'cancelled' }) });
-    expect(await settleWithin(waiting, 2_000)).toEqual({ rejected: expect.objectContaining({ code: 'cancelled' }) });
+    expect(await settleWithin(started, 2_000)).toEqual({
+      rejected: expect.objectContaining({ code: 'cancelled' }),
+    });
+    expect(await settleWithin(waiting, 2_000)).toEqual({
+      rejected: expect.objectContaining({ code: 'cancelled' }),
+    });
   });
 
   it('20 getAccessToken() callers during the code exchange all get the same token from one request', async () => {

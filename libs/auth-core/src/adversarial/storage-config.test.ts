@@ -42,7 +42,10 @@ describe('corrupted storage', () => {
 
   it('a stored session of the wrong shape never makes getAccessToken throw a non-CartoAuthError', async () => {
     const page = spaPage(emulator());
-    page.ports.sessionStore.set(KEY('session'), JSON.stringify({ accessToken: 'x', expiresAt: page.clock.now() + 3_600_000 }));
+    page.ports.sessionStore.set(
+      KEY('session'),
+      JSON.stringify({ accessToken: 'x', expiresAt: page.clock.now() + 3_600_000 }),
+    );
     const client = page.client({ storage: 'session' });
     await client.start();
     const outcome = await client.getAccessToken().then(
@@ -69,9 +72,17 @@ describe('configuration edge cases', () => {
     ['an empty clientId', { ...base, clientId: '' }, 'invalid_config'],
     ['an empty redirectUri', { ...base, redirectUri: '' }, 'invalid_config'],
     ['a relative redirectUri', { ...base, redirectUri: '/callback' }, 'invalid_config'],
-    ['an http: non-loopback redirectUri', { ...base, redirectUri: 'http://app.example.com/callback' }, 'insecure_url'],
+    [
+      'an http: non-loopback redirectUri',
+      { ...base, redirectUri: 'http://app.example.com/callback' },
+      'insecure_url',
+    ],
     ['an http: non-loopback authDomain', { ...base, authDomain: 'http://auth.example.com' }, 'insecure_url'],
-    ['a localhost look-alike authDomain', { ...base, authDomain: 'http://localhost.evil.example' }, 'insecure_url'],
+    [
+      'a localhost look-alike authDomain',
+      { ...base, authDomain: 'http://localhost.evil.example' },
+      'insecure_url',
+    ],
     ['a javascript: redirectUri', { ...base, redirectUri: 'javascript:alert(1)' }, 'insecure_url'],
     ['an unknown storage', { ...base, storage: 'cookie' as never }, 'invalid_config'],
   ])('spa() refuses %s (options %j) with %s', (_name, options, code) => {
@@ -89,39 +100,56 @@ describe('configuration edge cases', () => {
 
   it('refuses an allowedOrigins entry with a path instead of silently widening it to the whole origin', () => {
     expect(() =>
-      createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: API, allowedOrigins: ['https://maps.example.com/tiles'], ports: memoryPorts() }),
+      createCartoAuth({
+        strategy: apiToken({ token: 't' }),
+        apiBaseUrl: API,
+        allowedOrigins: ['https://maps.example.com/tiles'],
+        ports: memoryPorts(),
+      }),
     ).toThrow(expect.objectContaining({ code: 'invalid_config' }));
   });
 
   it('refuses an apiBaseUrl with a query or fragment (helpers would call the wrong URL)', () => {
-    expect(() => createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: `${API}/#frag`, ports: memoryPorts() })).toThrow(
-      expect.objectContaining({ code: 'invalid_config' }),
-    );
+    expect(() =>
+      createCartoAuth({
+        strategy: apiToken({ token: 't' }),
+        apiBaseUrl: `${API}/#frag`,
+        ports: memoryPorts(),
+      }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_config' }));
   });
 
   it('refuses an apiBaseUrl with a fragment or query (paths are appended to it)', () => {
     for (const apiBaseUrl of [`${API}/#frag`, `${API}/?x=1`, 'https://user:pw@gcp-us-east1.api.carto.com']) {
-      expect(() => createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl, ports: memoryPorts() })).toThrow(
-        expect.objectContaining({ name: 'TypeError', code: 'invalid_config' }),
-      );
+      expect(() =>
+        createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl, ports: memoryPorts() }),
+      ).toThrow(expect.objectContaining({ name: 'TypeError', code: 'invalid_config' }));
     }
   });
 
-  it.each([[Number.NaN], [-60]])('m2m({ leewaySeconds: %p }) is refused or still caches the token', async (leewaySeconds) => {
-    let client;
-    try {
-      client = createCartoAuth({
-        strategy: m2m({ clientId: DEMO.m2mClientId, clientSecret: DEMO.m2mClientSecret, authDomain: emulator().authUrl, leewaySeconds }),
-        apiBaseUrl: emulator().apiUrl,
-        ports: memoryPorts({ clock: { now: Date.now, setTimer: () => 0, clearTimer: () => undefined } }),
-      });
-    } catch (error) {
-      expect(error).toMatchObject({ code: 'invalid_config' });
-      return;
-    }
-    for (let i = 0; i < 5; i++) await client.getAccessToken();
-    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
-  });
+  it.each([[Number.NaN], [-60]])(
+    'm2m({ leewaySeconds: %p }) is refused or still caches the token',
+    async (leewaySeconds) => {
+      let client;
+      try {
+        client = createCartoAuth({
+          strategy: m2m({
+            clientId: DEMO.m2mClientId,
+            clientSecret: DEMO.m2mClientSecret,
+            authDomain: emulator().authUrl,
+            leewaySeconds,
+          }),
+          apiBaseUrl: emulator().apiUrl,
+          ports: memoryPorts({ clock: { now: Date.now, setTimer: () => 0, clearTimer: () => undefined } }),
+        });
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'invalid_config' });
+        return;
+      }
+      for (let i = 0; i < 5; i++) await client.getAccessToken();
+      expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+    },
+  );
 
   it('spa({ leewaySeconds: NaN }) with real timers does not renew in a loop', async () => {
     const page = spaPage(emulator(), Date.now());

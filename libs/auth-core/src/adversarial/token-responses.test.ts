@@ -29,10 +29,22 @@ describe('the code exchange against broken token responses', () => {
   it.each([
     ['an HTML proxy page (200)', { garbage: true }, 'invalid_response'],
     ['an empty 200 body', { status: 200, body: '' }, 'invalid_response'],
-    ['a JSON 200 body without access_token', { status: 200, body: { token_type: 'Bearer', expires_in: 3600 } }, 'invalid_response'],
-    ['token_type mac', { status: 200, body: { access_token: 'AT-SECRET', token_type: 'mac', expires_in: 3600 } }, 'invalid_response'],
+    [
+      'a JSON 200 body without access_token',
+      { status: 200, body: { token_type: 'Bearer', expires_in: 3600 } },
+      'invalid_response',
+    ],
+    [
+      'token_type mac',
+      { status: 200, body: { access_token: 'AT-SECRET', token_type: 'mac', expires_in: 3600 } },
+      'invalid_response',
+    ],
     ['a JSON array', { status: 200, body: [1, 2, 3] }, 'invalid_response'],
-    ['expires_in as a word', { status: 200, body: { access_token: 'AT', token_type: 'Bearer', expires_in: 'soon' } }, 'invalid_response'],
+    [
+      'expires_in as a word',
+      { status: 200, body: { access_token: 'AT', token_type: 'Bearer', expires_in: 'soon' } },
+      'invalid_response',
+    ],
     ['a 500', { status: 500 }, 'network_error'],
     ['a 503 with HTML', { status: 503, body: '<html>down</html>' }, 'network_error'],
     ['invalid_grant (400)', { status: 400, body: { error: 'invalid_grant' } }, 'token_request_failed'],
@@ -48,7 +60,12 @@ describe('the code exchange against broken token responses', () => {
 
   it('a 429 during the exchange ends in a coded error and is not retried in a loop', async () => {
     const page = await atCallback();
-    await emulator().admin.fault({ path: TOKEN_PATH, status: 429, body: { error: 'too_many_requests' }, times: 5 });
+    await emulator().admin.fault({
+      path: TOKEN_PATH,
+      status: 429,
+      body: { error: 'too_many_requests' },
+      times: 5,
+    });
     const snapshot = await page.client().start();
     expect(snapshot.status).toBe('error');
     expect(snapshot.error).toBeInstanceOf(CartoAuthError);
@@ -61,7 +78,12 @@ describe('the code exchange against broken token responses', () => {
     await emulator().admin.fault({
       path: TOKEN_PATH,
       status: 200,
-      body: { access_token: 'AT-SECRET-123', refresh_token: 'RT-SECRET-456', token_type: 'mac', expires_in: 3600 },
+      body: {
+        access_token: 'AT-SECRET-123',
+        refresh_token: 'RT-SECRET-456',
+        token_type: 'mac',
+        expires_in: 3600,
+      },
     });
     const client = page.client();
     const seen: unknown[] = [];
@@ -69,7 +91,10 @@ describe('the code exchange against broken token responses', () => {
     const snapshot = await client.start();
     expect(snapshot.error?.code).toBe('invalid_response');
     const logged = dump(snapshot) + dump(seen);
-    expect({ accessTokenLeaked: logged.includes('AT-SECRET-123'), refreshTokenLeaked: logged.includes('RT-SECRET-456') }).toEqual({
+    expect({
+      accessTokenLeaked: logged.includes('AT-SECRET-123'),
+      refreshTokenLeaked: logged.includes('RT-SECRET-456'),
+    }).toEqual({
       accessTokenLeaked: false,
       refreshTokenLeaked: false,
     });
@@ -77,7 +102,11 @@ describe('the code exchange against broken token responses', () => {
 
   it('a token response missing access_token but carrying a refresh_token does not leak it into the snapshot', async () => {
     const page = await atCallback();
-    await emulator().admin.fault({ path: TOKEN_PATH, status: 200, body: { refresh_token: 'RT-SECRET-789', token_type: 'Bearer' } });
+    await emulator().admin.fault({
+      path: TOKEN_PATH,
+      status: 200,
+      body: { refresh_token: 'RT-SECRET-789', token_type: 'Bearer' },
+    });
     const snapshot = await page.client().start();
     expect(snapshot.error?.code).toBe('invalid_response');
     expect(dump(snapshot).includes('RT-SECRET-789')).toBe(false);
@@ -86,7 +115,11 @@ describe('the code exchange against broken token responses', () => {
   it('a huge (512 KiB) but valid access token is accepted', async () => {
     const page = await atCallback();
     const big = 'h'.repeat(512 * 1024);
-    await emulator().admin.fault({ path: TOKEN_PATH, status: 200, body: { access_token: big, token_type: 'Bearer', expires_in: 3600 } });
+    await emulator().admin.fault({
+      path: TOKEN_PATH,
+      status: 200,
+      body: { access_token: big, token_type: 'Bearer', expires_in: 3600 },
+    });
     const client = page.client();
     expect((await client.start()).status).toBe('authenticated');
     expect(await client.getAccessToken()).toBe(big);
@@ -126,7 +159,11 @@ describe('renewal against a struggling token endpoint', () => {
     await emulator().admin.fault({ path: TOKEN_PATH, ...fault });
     const token = await client.getAccessToken();
     const after: AuthSnapshot = client.getSnapshot();
-    expect({ status: after.status, code: after.error?.code, token }).toEqual({ status: 'authenticated', code: undefined, token: old });
+    expect({ status: after.status, code: after.error?.code, token }).toEqual({
+      status: 'authenticated',
+      code: undefined,
+      token: old,
+    });
   });
 
   it('a hang during renewal keeps the still-valid token after the time-out and does not loop', async () => {

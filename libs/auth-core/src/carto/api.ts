@@ -20,22 +20,34 @@ export async function requestJson<T>(auth: CartoApiClient, url: string, init?: R
   } catch (cause) {
     if (cause instanceof CartoAuthError) throw cause;
     // fetch itself failed: DNS, connection refused, CORS. Name the URL: usually apiBaseUrl is wrong.
-    throw new CartoAuthError(ERR_NETWORK, `${url} could not be reached (check apiBaseUrl): ${(cause as Error)?.message}`, { cause });
+    throw new CartoAuthError(
+      ERR_NETWORK,
+      `${url} could not be reached (check apiBaseUrl): ${(cause as Error)?.message}`,
+      { cause },
+    );
   }
   const text = await response.text();
   let body: unknown = undefined;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
-    if (response.ok) throw new CartoAuthError(ERR_INVALID_RESPONSE, `${url} answered with a body that is not JSON.`, { status: response.status });
+    if (response.ok)
+      throw new CartoAuthError(ERR_INVALID_RESPONSE, `${url} answered with a body that is not JSON.`, {
+        status: response.status,
+      });
   }
   if (!response.ok) {
-    const detail = body && typeof body === 'object' ? (body as { error?: unknown; description?: unknown }) : {};
+    const detail =
+      body && typeof body === 'object' ? (body as { error?: unknown; description?: unknown }) : {};
     const message = [detail.error, detail.description].filter((part) => typeof part === 'string').join(': ');
-    throw new CartoAuthError(ERR_API, `CARTO API answered ${response.status}${message ? `: ${message}` : ''}`, {
-      status: response.status,
-      body,
-    });
+    throw new CartoAuthError(
+      ERR_API,
+      `CARTO API answered ${response.status}${message ? `: ${message}` : ''}`,
+      {
+        status: response.status,
+        body,
+      },
+    );
   }
   return body as T;
 }

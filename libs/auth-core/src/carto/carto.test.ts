@@ -1,4 +1,14 @@
-import { apiToken, createCartoAuth, discoverTenant, m2m, memoryPorts, querySql, tokensApi, validateTokenRequest, type CartoAuthClient } from '..';
+import {
+  apiToken,
+  createCartoAuth,
+  discoverTenant,
+  m2m,
+  memoryPorts,
+  querySql,
+  tokensApi,
+  validateTokenRequest,
+  type CartoAuthClient,
+} from '..';
 import { baseUrlFromConfig } from './discovery';
 import { DEMO, countRequests, useEmulator } from '../../test/harness';
 
@@ -7,7 +17,11 @@ const ORIGIN = 'http://127.0.0.1:4200';
 
 function m2mClient(allowedOrigins?: string[]): CartoAuthClient {
   return createCartoAuth({
-    strategy: m2m({ clientId: DEMO.m2mClientId, clientSecret: DEMO.m2mClientSecret, authDomain: emulator().authUrl }),
+    strategy: m2m({
+      clientId: DEMO.m2mClientId,
+      clientSecret: DEMO.m2mClientSecret,
+      authDomain: emulator().authUrl,
+    }),
     apiBaseUrl: emulator().apiUrl,
     ...(allowedOrigins ? { allowedOrigins } : {}),
     ports: memoryPorts({ clock: { now: Date.now, setTimer: () => 0, clearTimer: () => undefined } }),
@@ -19,7 +33,10 @@ function browserLikeClient(token: string, origin = ORIGIN): CartoAuthClient {
   return createCartoAuth({
     strategy: apiToken({ token }),
     apiBaseUrl: emulator().apiUrl,
-    ports: memoryPorts({ fetch: (input, init) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), origin } }) }),
+    ports: memoryPorts({
+      fetch: (input, init) =>
+        fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), origin } }),
+    }),
   });
 }
 
@@ -32,14 +49,19 @@ describe('validateTokenRequest (CARTO rules checked before sending)', () => {
     ['a wildcard with one segment before *', { grants: [{ connection_name: 'carto_dw', source: 'demo.*' }] }],
     ['no grants', { grants: [] }],
   ])('refuses %s', (_name, request) => {
-    expect(() => validateTokenRequest(request as never)).toThrow(expect.objectContaining({ code: 'invalid_token_request' }));
+    expect(() => validateTokenRequest(request as never)).toThrow(
+      expect.objectContaining({ code: 'invalid_token_request' }),
+    );
   });
 
   it.each([
     ['imports alone', { allowed_apis: ['imports'] }],
     ['a two-segment wildcard', { grants: [{ connection_name: 'carto_dw', source: 'demo.public.*' }] }],
     ['the whole connection', { grants: [{ connection_name: 'carto_dw', source: '*' }] }],
-    ['a SQL query source', { grants: [{ connection_name: 'carto_dw', source: 'select * from demo.public.cities' }] }],
+    [
+      'a SQL query source',
+      { grants: [{ connection_name: 'carto_dw', source: 'select * from demo.public.cities' }] },
+    ],
   ])('accepts %s', (_name, request) => {
     expect(() => validateTokenRequest(request as never)).not.toThrow();
   });
@@ -58,9 +80,14 @@ describe('CARTO helpers against the emulator', () => {
     expect(created).toMatchObject({ token: expect.any(String), allowed_apis: ['sql'], referers: [ORIGIN] });
     expect((await tokens.list()).map((t) => t.token)).toContain(created.token);
     expect(await tokens.get(created.token)).toMatchObject({ token: created.token });
-    expect(await tokens.update(created.token, { allowed_apis: ['sql', 'maps'] })).toMatchObject({ allowed_apis: ['sql', 'maps'] });
+    expect(await tokens.update(created.token, { allowed_apis: ['sql', 'maps'] })).toMatchObject({
+      allowed_apis: ['sql', 'maps'],
+    });
 
-    const { rows } = await querySql(browserLikeClient(created.token), { connection: 'carto_dw', query: 'select name, lat, lon from demo.public.cities limit 5' });
+    const { rows } = await querySql(browserLikeClient(created.token), {
+      connection: 'carto_dw',
+      query: 'select name, lat, lon from demo.public.cities limit 5',
+    });
     expect(rows).toHaveLength(5);
     expect(rows[0]).toEqual({ name: expect.any(String), lat: expect.any(Number), lon: expect.any(Number) });
 
@@ -74,24 +101,46 @@ describe('CARTO helpers against the emulator', () => {
       referers: [ORIGIN],
       allowed_apis: ['sql'],
     });
-    await expect(querySql(browserLikeClient(token, 'https://evil.example'), { connection: 'carto_dw', query: 'select 1 from demo.public.cities' })).rejects.toMatchObject({
+    await expect(
+      querySql(browserLikeClient(token, 'https://evil.example'), {
+        connection: 'carto_dw',
+        query: 'select 1 from demo.public.cities',
+      }),
+    ).rejects.toMatchObject({
       code: 'api_error',
       status: 403,
       body: { error: 'Unauthorized referer' },
     });
-    await expect(querySql(browserLikeClient(token), { connection: 'carto_dw', query: 'select 1 from demo.public.countries' })).rejects.toMatchObject({ code: 'api_error', status: 403 });
+    await expect(
+      querySql(browserLikeClient(token), {
+        connection: 'carto_dw',
+        query: 'select 1 from demo.public.countries',
+      }),
+    ).rejects.toMatchObject({ code: 'api_error', status: 403 });
   });
 
   it('the Tokens API refuses an API access token (it needs an OAuth token)', async () => {
-    const { token } = await tokensApi(m2mClient()).create({ grants: [{ connection_name: 'carto_dw', source: '*' }], allowed_apis: ['sql'] });
-    await expect(tokensApi(browserLikeClient(token)).list()).rejects.toMatchObject({ code: 'api_error', status: 403 });
+    const { token } = await tokensApi(m2mClient()).create({
+      grants: [{ connection_name: 'carto_dw', source: '*' }],
+      allowed_apis: ['sql'],
+    });
+    await expect(tokensApi(browserLikeClient(token)).list()).rejects.toMatchObject({
+      code: 'api_error',
+      status: 403,
+    });
   });
 
   it('querySql switches from GET to POST above 7000 characters', async () => {
     const client = m2mClient();
-    const short = await querySql(client, { connection: 'carto_dw', query: 'select count(*) as n from demo.public.cities' });
+    const short = await querySql(client, {
+      connection: 'carto_dw',
+      query: 'select count(*) as n from demo.public.cities',
+    });
     const padding = 'x'.repeat(7_100);
-    const long = await querySql(client, { connection: 'carto_dw', query: `select count(*) as n from demo.public.cities where name <> '${padding}'` });
+    const long = await querySql(client, {
+      connection: 'carto_dw',
+      query: `select count(*) as n from demo.public.cities where name <> '${padding}'`,
+    });
     expect(long.rows).toEqual(short.rows);
     expect(await countRequests(emulator(), '/v3/sql/carto_dw/query', 'GET')).toBe(1);
     expect(await countRequests(emulator(), '/v3/sql/carto_dw/query', 'POST')).toBe(1);
@@ -105,7 +154,9 @@ describe('CARTO helpers against the emulator', () => {
   });
 
   it('reads apis.baseUrl from config.yaml and ignores other sections', () => {
-    expect(baseUrlFromConfig('other:\n  baseUrl: wrong\napis:\n  foo: 1\n  baseUrl: "https://x.example"\n')).toBe('https://x.example');
+    expect(
+      baseUrlFromConfig('other:\n  baseUrl: wrong\napis:\n  foo: 1\n  baseUrl: "https://x.example"\n'),
+    ).toBe('https://x.example');
     expect(baseUrlFromConfig('apis: {}\n')).toBeUndefined();
   });
 });

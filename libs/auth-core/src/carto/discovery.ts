@@ -20,8 +20,13 @@ export async function discoverTenant(
   auth: Pick<CartoAuthClient, 'fetch'>,
   options: { accountsUrl?: string } = {},
 ): Promise<TenantInfo> {
-  const accountsUrl = trimSlashes(secureUrl(options.accountsUrl ?? CARTO_ACCOUNTS_URL, 'discoverTenant({ accountsUrl })'));
-  const account = await requestJson<{ id?: string; tenant_domain?: string }>({ fetch: auth.fetch, apiBaseUrl: accountsUrl }, `${accountsUrl}/accounts`);
+  const accountsUrl = trimSlashes(
+    secureUrl(options.accountsUrl ?? CARTO_ACCOUNTS_URL, 'discoverTenant({ accountsUrl })'),
+  );
+  const account = await requestJson<{ id?: string; tenant_domain?: string }>(
+    { fetch: auth.fetch, apiBaseUrl: accountsUrl },
+    `${accountsUrl}/accounts`,
+  );
   const tenantDomain = account?.tenant_domain;
   if (typeof tenantDomain !== 'string' || !tenantDomain) {
     throw new CartoAuthError(ERR_INVALID_RESPONSE, 'The accounts API answered without a tenant_domain.');
@@ -31,8 +36,15 @@ export async function discoverTenant(
   const response = await auth.fetch(`${trimSlashes(secureUrl(tenantUrl, 'tenant_domain'))}/config.yaml`);
   const yaml = response.ok ? await response.text() : '';
   const apiBaseUrl = baseUrlFromConfig(yaml);
-  if (!apiBaseUrl) throw new CartoAuthError(ERR_INVALID_RESPONSE, `${tenantUrl}/config.yaml has no apis.baseUrl.`, { status: response.status });
-  return { tenantDomain, apiBaseUrl: trimSlashes(secureUrl(apiBaseUrl, 'apis.baseUrl')), ...(account.id ? { accountId: account.id } : {}) };
+  if (!apiBaseUrl)
+    throw new CartoAuthError(ERR_INVALID_RESPONSE, `${tenantUrl}/config.yaml has no apis.baseUrl.`, {
+      status: response.status,
+    });
+  return {
+    tenantDomain,
+    apiBaseUrl: trimSlashes(secureUrl(apiBaseUrl, 'apis.baseUrl')),
+    ...(account.id ? { accountId: account.id } : {}),
+  };
 }
 
 /** Reads `apis.baseUrl` from CARTO's small `config.yaml` without a YAML dependency. */

@@ -24,16 +24,23 @@ export interface SqlResult<Row = Record<string, unknown>> {
  * @example
  * const { rows } = await querySql(auth, { connection: 'carto_dw', query: 'select * from demo.public.cities' });
  */
-export async function querySql<Row = Record<string, unknown>>(auth: CartoApiClient, request: SqlQuery): Promise<SqlResult<Row>> {
+export async function querySql<Row = Record<string, unknown>>(
+  auth: CartoApiClient,
+  request: SqlQuery,
+): Promise<SqlResult<Row>> {
   const endpoint = `${auth.apiBaseUrl}/v3/sql/${encodeURIComponent(request.connection)}/query`;
   const params = new URLSearchParams({ q: request.query, client: CARTO_CLIENT_ID, v: CARTO_API_VERSION });
   const getUrl = `${endpoint}?${params}`;
   const signal = request.signal ? { signal: request.signal } : {};
   if (getUrl.length <= MAX_GET_URL_LENGTH) return requestJson(auth, getUrl, { method: 'GET', ...signal });
-  return requestJson(auth, `${endpoint}?${new URLSearchParams({ client: CARTO_CLIENT_ID, v: CARTO_API_VERSION })}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ q: request.query }),
-    ...signal,
-  });
+  return requestJson(
+    auth,
+    `${endpoint}?${new URLSearchParams({ client: CARTO_CLIENT_ID, v: CARTO_API_VERSION })}`,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ q: request.query }),
+      ...signal,
+    },
+  );
 }

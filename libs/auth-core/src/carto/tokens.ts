@@ -41,15 +41,20 @@ export function validateTokenRequest(request: Partial<ApiAccessTokenRequest>): v
     throw new CartoAuthError(ERR_INVALID_TOKEN_REQUEST, message);
   };
   if (request.allowed_apis !== undefined) {
-    if (!Array.isArray(request.allowed_apis) || request.allowed_apis.length === 0) fail('allowed_apis must list at least one API.');
-    for (const api of request.allowed_apis) if (!KNOWN_APIS.includes(api)) fail(`Unknown API "${api}" in allowed_apis (sql, maps, imports, lds).`);
-    if (request.allowed_apis.includes('imports') && request.allowed_apis.length > 1) fail('allowed_apis: "imports" cannot be combined with other APIs.');
+    if (!Array.isArray(request.allowed_apis) || request.allowed_apis.length === 0)
+      fail('allowed_apis must list at least one API.');
+    for (const api of request.allowed_apis)
+      if (!KNOWN_APIS.includes(api)) fail(`Unknown API "${api}" in allowed_apis (sql, maps, imports, lds).`);
+    if (request.allowed_apis.includes('imports') && request.allowed_apis.length > 1)
+      fail('allowed_apis: "imports" cannot be combined with other APIs.');
   }
   if (request.referers !== undefined) {
-    for (const referer of request.referers) if (referer.endsWith('/')) fail(`Referer "${referer}" must not end with a slash.`);
+    for (const referer of request.referers)
+      if (referer.endsWith('/')) fail(`Referer "${referer}" must not end with a slash.`);
   }
   if (request.grants !== undefined) {
-    if (!Array.isArray(request.grants) || request.grants.length === 0) fail('grants must contain at least one grant.');
+    if (!Array.isArray(request.grants) || request.grants.length === 0)
+      fail('grants must contain at least one grant.');
     for (const grant of request.grants) {
       if (!grant?.connection_name || !grant.source) fail('Every grant needs a connection_name and a source.');
       const source = grant.source.trim();
@@ -85,7 +90,11 @@ export function tokensApi(auth: CartoApiClient): TokensApi {
   });
   return {
     async create(request) {
-      validateTokenRequest({ ...request, grants: request.grants ?? [], allowed_apis: request.allowed_apis ?? [] });
+      validateTokenRequest({
+        ...request,
+        grants: request.grants ?? [],
+        allowed_apis: request.allowed_apis ?? [],
+      });
       return requestJson(auth, base, json('POST', { referers: [], ...request }));
     },
     async list() {

@@ -15,7 +15,11 @@ function webStorage(name: 'sessionStorage' | 'localStorage'): StoragePort {
     const storage = window[name];
     storage.setItem(name, name);
     storage.removeItem(name);
-    return { get: (key) => storage.getItem(key), set: (key, value) => storage.setItem(key, value), remove: (key) => storage.removeItem(key) };
+    return {
+      get: (key) => storage.getItem(key),
+      set: (key, value) => storage.setItem(key, value),
+      remove: (key) => storage.removeItem(key),
+    };
   } catch {
     return minimalPorts().sessionStore;
   }
@@ -34,7 +38,10 @@ function frameSilentAuthorize(authorizeUrl: string, redirectUri: string, timeout
       frame.remove();
       outcome();
     };
-    const timer = setTimeout(() => finish(() => reject(new CartoAuthError(ERR_TIMEOUT, 'Silent authorize timed out'))), timeoutMs);
+    const timer = setTimeout(
+      () => finish(() => reject(new CartoAuthError(ERR_TIMEOUT, 'Silent authorize timed out'))),
+      timeoutMs,
+    );
     frame.onload = () => {
       try {
         const href = frame.contentWindow?.location.href ?? '';

@@ -4,7 +4,11 @@ import type { NavigationPort, Ports, StoragePort } from './types';
 
 function mapStorage(): StoragePort {
   const entries = new Map<string, string>();
-  return { get: (key) => entries.get(key) ?? null, set: (key, value) => void entries.set(key, value), remove: (key) => void entries.delete(key) };
+  return {
+    get: (key) => entries.get(key) ?? null,
+    set: (key, value) => void entries.set(key, value),
+    remove: (key) => void entries.delete(key),
+  };
 }
 
 /** Navigation where there is no page (servers, SSR): nothing redirects (case-21). */

@@ -11,13 +11,17 @@ describe('api-token machine', () => {
   it('ignores start, login and renewal; logout forgets the token', () => {
     const state = initial('tok');
     expect(transition(state, { type: 'renewRequested', now: 0, force: true })).toEqual([state, []]);
-    expect(transition(state, { type: 'startRequested', now: 0, login: { state: 's', codeVerifier: 'v' } })).toEqual([state, []]);
+    expect(
+      transition(state, { type: 'startRequested', now: 0, login: { state: 's', codeVerifier: 'v' } }),
+    ).toEqual([state, []]);
     const [out] = transition(state, { type: 'logoutRequested', options: {} });
     expect(out).toEqual({ status: 'unauthenticated' });
     expect(decideToken(out)).toMatchObject({ kind: 'none', error: { code: 'not_authenticated' } });
   });
 
   it('refuses an empty token at creation with a coded TypeError', () => {
-    expect(() => apiToken({ token: ' ' })).toThrow(expect.objectContaining({ name: 'TypeError', code: 'invalid_config' }));
+    expect(() => apiToken({ token: ' ' })).toThrow(
+      expect.objectContaining({ name: 'TypeError', code: 'invalid_config' }),
+    );
   });
 });

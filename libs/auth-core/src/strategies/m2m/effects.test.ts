@@ -1,11 +1,27 @@
-import { createCartoAuth, m2m, manualClock, memoryPorts, memoryTokenCache, type CartoAuthClient } from '../..';
+import {
+  createCartoAuth,
+  m2m,
+  manualClock,
+  memoryPorts,
+  memoryTokenCache,
+  type CartoAuthClient,
+} from '../..';
 import { DEMO, countRequests, useEmulator } from '../../../test/harness';
 
 const emulator = useEmulator();
 
-function m2mClient(overrides: Partial<Parameters<typeof m2m>[0]> = {}, clock = manualClock(Date.now()), requestTimeoutMs?: number): CartoAuthClient {
+function m2mClient(
+  overrides: Partial<Parameters<typeof m2m>[0]> = {},
+  clock = manualClock(Date.now()),
+  requestTimeoutMs?: number,
+): CartoAuthClient {
   return createCartoAuth({
-    strategy: m2m({ clientId: DEMO.m2mClientId, clientSecret: DEMO.m2mClientSecret, authDomain: emulator().authUrl, ...overrides }),
+    strategy: m2m({
+      clientId: DEMO.m2mClientId,
+      clientSecret: DEMO.m2mClientSecret,
+      authDomain: emulator().authUrl,
+      ...overrides,
+    }),
     apiBaseUrl: emulator().apiUrl,
     ports: memoryPorts({ clock }),
     ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
@@ -31,12 +47,21 @@ describe('m2m strategy against the emulator', () => {
 
   it('a wrong secret fails with token_request_failed / invalid_client, and the snapshot shows the error', async () => {
     const client = m2mClient({ clientSecret: 'wrong' });
-    await expect(client.getAccessToken()).rejects.toMatchObject({ name: 'CartoAuthError', code: 'token_request_failed', oauthError: 'invalid_client', status: 401 });
+    await expect(client.getAccessToken()).rejects.toMatchObject({
+      name: 'CartoAuthError',
+      code: 'token_request_failed',
+      oauthError: 'invalid_client',
+      status: 401,
+    });
     expect(client.getSnapshot()).toMatchObject({ status: 'error', error: { code: 'token_request_failed' } });
   });
 
   it('an unknown audience is refused with access_denied (403)', async () => {
-    await expect(m2mClient({ audience: 'someone-else' }).getAccessToken()).rejects.toMatchObject({ code: 'token_request_failed', oauthError: 'access_denied', status: 403 });
+    await expect(m2mClient({ audience: 'someone-else' }).getAccessToken()).rejects.toMatchObject({
+      code: 'token_request_failed',
+      oauthError: 'access_denied',
+      status: 403,
+    });
   });
 
   it.each([
@@ -52,9 +77,19 @@ describe('m2m strategy against the emulator', () => {
   it('a hanging token endpoint times out with code timeout', async () => {
     await emulator().admin.fault({ path: '/oauth/token', hang: true });
     const client = createCartoAuth({
-      strategy: m2m({ clientId: DEMO.m2mClientId, clientSecret: DEMO.m2mClientSecret, authDomain: emulator().authUrl }),
+      strategy: m2m({
+        clientId: DEMO.m2mClientId,
+        clientSecret: DEMO.m2mClientSecret,
+        authDomain: emulator().authUrl,
+      }),
       apiBaseUrl: emulator().apiUrl,
-      ports: memoryPorts({ clock: { now: Date.now, setTimer: (f, ms) => setTimeout(f, ms), clearTimer: (h) => clearTimeout(h as NodeJS.Timeout) } }),
+      ports: memoryPorts({
+        clock: {
+          now: Date.now,
+          setTimer: (f, ms) => setTimeout(f, ms),
+          clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+        },
+      }),
       requestTimeoutMs: 300,
     });
     await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'timeout' });
@@ -76,7 +111,11 @@ describe('m2m strategy against the emulator', () => {
   });
 
   it('case-18: a response without expires_in is cached for five minutes', async () => {
-    await emulator().admin.fault({ path: '/oauth/token', status: 200, body: { access_token: 'opaque-token', token_type: 'Bearer' } });
+    await emulator().admin.fault({
+      path: '/oauth/token',
+      status: 200,
+      body: { access_token: 'opaque-token', token_type: 'Bearer' },
+    });
     const clock = manualClock(Date.now());
     const client = m2mClient({}, clock);
     expect(await client.getAccessToken()).toBe('opaque-token');

@@ -66,7 +66,12 @@ export async function runEffect(
           requestOptions(config.server, context),
         );
         const result = await processClientCredentialsResponse(config.server, config.client, response);
-        return { type: 'tokenReceived', seq: effect.seq, tokens: toTokenSet(result), receivedAt: context.ports.clock.now() };
+        return {
+          type: 'tokenReceived',
+          seq: effect.seq,
+          tokens: toTokenSet(result),
+          receivedAt: context.ports.clock.now(),
+        };
       }
     }
   } catch (error) {

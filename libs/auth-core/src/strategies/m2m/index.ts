@@ -8,7 +8,15 @@ import { baseUrl, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN } from '../../urls';
 import { auth0Server } from '../shared/oauth';
 import { effectRunner } from '../shared/runner';
 import { memoryTokenCache, runEffect, type M2mTokenCache } from './effects';
-import { decideToken, initial, toSnapshot, transition, type M2mEffect, type M2mEvent, type M2mState } from './machine';
+import {
+  decideToken,
+  initial,
+  toSnapshot,
+  transition,
+  type M2mEffect,
+  type M2mEvent,
+  type M2mState,
+} from './machine';
 
 /** Options of {@link m2m}. */
 export interface M2mOptions {
@@ -51,7 +59,12 @@ export function m2m(options: M2mOptions): Strategy<M2mState, M2mEvent, M2mEffect
     clientSecret,
     parameters,
     cache: options.cache ?? memoryTokenCache(),
-    cacheKey: JSON.stringify([server.token_endpoint, clientId, parameters['audience'], parameters['scope'] ?? '']),
+    cacheKey: JSON.stringify([
+      server.token_endpoint,
+      clientId,
+      parameters['audience'],
+      parameters['scope'] ?? '',
+    ]),
   };
   return {
     kind: 'm2m',
@@ -60,7 +73,9 @@ export function m2m(options: M2mOptions): Strategy<M2mState, M2mEvent, M2mEffect
     toSnapshot: (state) => toSnapshot(state, decodeJwtPayload),
     decideToken,
     defaultPorts: minimalPorts,
-    runEffect: effectRunner<M2mEffect, M2mEvent>((effect, context) => runEffect(effectConfig, effect, context)),
+    runEffect: effectRunner<M2mEffect, M2mEvent>((effect, context) =>
+      runEffect(effectConfig, effect, context),
+    ),
   };
 }
 

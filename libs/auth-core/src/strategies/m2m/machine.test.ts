@@ -7,13 +7,55 @@ const token = { accessToken: 'at', receivedAt: 0, expiresAt: 86_400_000, renewAt
 
 describe('m2m machine', () => {
   it.each<[string, M2mState, Parameters<typeof transition>[2], M2mState, string[]]>([
-    ['idle + renewRequested', initial(), { type: 'renewRequested', now: 0, force: false }, { status: 'fetching', seq: 1 }, ['requestToken']],
-    ['fetching + renewRequested (single flight)', { status: 'fetching', seq: 1 }, { type: 'renewRequested', now: 0, force: false }, { status: 'fetching', seq: 1 }, []],
-    ['fetching + tokenReceived', { status: 'fetching', seq: 1 }, { type: 'tokenReceived', seq: 1, tokens: { accessToken: 'at', expiresIn: 86_400 }, receivedAt: 0 }, { status: 'ready', seq: 1, token }, ['cacheToken']],
-    ['fetching + cachedTokenFound', { status: 'fetching', seq: 1 }, { type: 'cachedTokenFound', seq: 1, token }, { status: 'ready', seq: 1, token }, []],
-    ['fetching + late tokenReceived of an older request', { status: 'fetching', seq: 2 }, { type: 'tokenReceived', seq: 1, tokens: { accessToken: 'old' }, receivedAt: 0 }, { status: 'fetching', seq: 2 }, []],
-    ['ready + renewRequested keeps the old token while fetching', { status: 'ready', seq: 1, token }, { type: 'renewRequested', now: 0, force: true }, { status: 'fetching', seq: 2, token }, ['requestToken']],
-    ['ready + logout', { status: 'ready', seq: 1, token }, { type: 'logoutRequested', options: {} }, { status: 'idle', seq: 2 }, ['abortRequests', 'forgetCachedToken']],
+    [
+      'idle + renewRequested',
+      initial(),
+      { type: 'renewRequested', now: 0, force: false },
+      { status: 'fetching', seq: 1 },
+      ['requestToken'],
+    ],
+    [
+      'fetching + renewRequested (single flight)',
+      { status: 'fetching', seq: 1 },
+      { type: 'renewRequested', now: 0, force: false },
+      { status: 'fetching', seq: 1 },
+      [],
+    ],
+    [
+      'fetching + tokenReceived',
+      { status: 'fetching', seq: 1 },
+      { type: 'tokenReceived', seq: 1, tokens: { accessToken: 'at', expiresIn: 86_400 }, receivedAt: 0 },
+      { status: 'ready', seq: 1, token },
+      ['cacheToken'],
+    ],
+    [
+      'fetching + cachedTokenFound',
+      { status: 'fetching', seq: 1 },
+      { type: 'cachedTokenFound', seq: 1, token },
+      { status: 'ready', seq: 1, token },
+      [],
+    ],
+    [
+      'fetching + late tokenReceived of an older request',
+      { status: 'fetching', seq: 2 },
+      { type: 'tokenReceived', seq: 1, tokens: { accessToken: 'old' }, receivedAt: 0 },
+      { status: 'fetching', seq: 2 },
+      [],
+    ],
+    [
+      'ready + renewRequested keeps the old token while fetching',
+      { status: 'ready', seq: 1, token },
+      { type: 'renewRequested', now: 0, force: true },
+      { status: 'fetching', seq: 2, token },
+      ['requestToken'],
+    ],
+    [
+      'ready + logout',
+      { status: 'ready', seq: 1, token },
+      { type: 'logoutRequested', options: {} },
+      { status: 'idle', seq: 2 },
+      ['abortRequests', 'forgetCachedToken'],
+    ],
   ])('%s', (_name, state, event, expected, effects) => {
     const [next, out] = transition(config, state, event);
     expect(next).toEqual(expected);
@@ -22,15 +64,25 @@ describe('m2m machine', () => {
 
   it('a failed request lands in failed; the next caller may retry', () => {
     const error = new CartoAuthError(ERR_NETWORK, 'down');
-    const [failed] = transition(config, { status: 'fetching', seq: 1 }, { type: 'tokenRequestFailed', seq: 1, error });
+    const [failed] = transition(
+      config,
+      { status: 'fetching', seq: 1 },
+      { type: 'tokenRequestFailed', seq: 1, error },
+    );
     expect(failed).toEqual({ status: 'failed', seq: 1, error });
     expect(toSnapshot(failed, decodeJwtPayload)).toEqual({ status: 'error', strategy: 'm2m', error });
     expect(decideToken(failed, 0)).toEqual({ kind: 'stale', error });
-    expect(transition(config, failed, { type: 'renewRequested', now: 0, force: false })[0].status).toBe('fetching');
+    expect(transition(config, failed, { type: 'renewRequested', now: 0, force: false })[0].status).toBe(
+      'fetching',
+    );
   });
 
   it('case-18: a response without expires_in is cached for a short default, not forever and not zero', () => {
-    const [ready] = transition(config, { status: 'fetching', seq: 1 }, { type: 'tokenReceived', seq: 1, tokens: { accessToken: 'at' }, receivedAt: 1_000 });
+    const [ready] = transition(
+      config,
+      { status: 'fetching', seq: 1 },
+      { type: 'tokenReceived', seq: 1, tokens: { accessToken: 'at' }, receivedAt: 1_000 },
+    );
     const held = (ready as Extract<M2mState, { status: 'ready' }>).token;
     expect(held.expiresAt - held.receivedAt).toBe(5 * 60_000);
     expect(held.renewAt).toBeGreaterThan(held.receivedAt);
@@ -38,7 +90,11 @@ describe('m2m machine', () => {
   });
 
   it('case-11: a 60 s token with a 300 s leeway is not renewed on every call', () => {
-    const [ready] = transition({ leewayMs: 300_000 }, { status: 'fetching', seq: 1 }, { type: 'tokenReceived', seq: 1, tokens: { accessToken: 'at', expiresIn: 60 }, receivedAt: 0 });
+    const [ready] = transition(
+      { leewayMs: 300_000 },
+      { status: 'fetching', seq: 1 },
+      { type: 'tokenReceived', seq: 1, tokens: { accessToken: 'at', expiresIn: 60 }, receivedAt: 0 },
+    );
     expect(decideToken(ready, 1_000)).toEqual({ kind: 'fresh', token: 'at' });
     expect(decideToken(ready, 44_000)).toEqual({ kind: 'fresh', token: 'at' });
     expect(decideToken(ready, 45_000)).toEqual({ kind: 'stale', token: 'at' });

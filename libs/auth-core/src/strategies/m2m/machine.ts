@@ -50,24 +50,35 @@ export function transition(
       if (state.status === 'fetching') return [state, []];
       const seq = state.seq + 1;
       const previous = state.status === 'ready' ? { token: state.token } : {};
-      return [{ status: 'fetching', seq, ...previous }, [{ type: 'requestToken', seq, skipCache: event.force }]];
+      return [
+        { status: 'fetching', seq, ...previous },
+        [{ type: 'requestToken', seq, skipCache: event.force }],
+      ];
     }
     case 'tokenReceived': {
       if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
-      const token = { accessToken: event.tokens.accessToken, ...tokenTimes(event.receivedAt, event.tokens.expiresIn, config.leewayMs) };
+      const token = {
+        accessToken: event.tokens.accessToken,
+        ...tokenTimes(event.receivedAt, event.tokens.expiresIn, config.leewayMs),
+      };
       return [{ status: 'ready', seq: state.seq, token }, [{ type: 'cacheToken', token }]];
     }
     case 'cachedTokenFound':
       if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
       return [{ status: 'ready', seq: state.seq, token: event.token }, []];
     case 'effectFailed':
-      return state.status === 'fetching' ? [{ status: 'failed', seq: state.seq + 1, error: event.error }, []] : [state, []];
+      return state.status === 'fetching'
+        ? [{ status: 'failed', seq: state.seq + 1, error: event.error }, []]
+        : [state, []];
     case 'tokenRequestFailed':
       if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
       return [{ status: 'failed', seq: state.seq, error: event.error }, []];
     case 'logoutRequested':
     case 'remoteLogout':
-      return [{ status: 'idle', seq: state.seq + 1 }, [{ type: 'abortRequests' }, { type: 'forgetCachedToken' }]];
+      return [
+        { status: 'idle', seq: state.seq + 1 },
+        [{ type: 'abortRequests' }, { type: 'forgetCachedToken' }],
+      ];
     default:
       return [state, []];
   }
@@ -93,7 +104,9 @@ export function decideToken(state: M2mState, now: number): TokenDecision {
       return { kind: 'busy' };
     case 'ready':
       if (now < state.token.renewAt) return { kind: 'fresh', token: state.token.accessToken };
-      return now < state.token.expiresAt ? { kind: 'stale', token: state.token.accessToken } : { kind: 'stale' };
+      return now < state.token.expiresAt
+        ? { kind: 'stale', token: state.token.accessToken }
+        : { kind: 'stale' };
     case 'failed':
       return { kind: 'stale', error: state.error };
     default:

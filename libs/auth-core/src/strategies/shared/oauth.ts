@@ -29,7 +29,10 @@ export function auth0Server(base: string): AuthorizationServer {
 }
 
 /** Request options for oauth4webapi: our fetch port, the abort signal, and `http:` only on loopback. */
-export function requestOptions(server: AuthorizationServer, context: EffectContext): TokenEndpointRequestOptions {
+export function requestOptions(
+  server: AuthorizationServer,
+  context: EffectContext,
+): TokenEndpointRequestOptions {
   const endpoint = new URL(server.token_endpoint ?? server.issuer);
   return {
     [customFetch]: (url, options) => context.ports.fetch(url, options as RequestInit),
@@ -71,20 +74,34 @@ export function toCartoAuthError(error: unknown, context: EffectContext): CartoA
   if (error instanceof ResponseBodyError) {
     // 429 and 5xx say "not now", not "no": the caller may try again later.
     const transient = error.status >= 500 || error.status === 429;
-    return new CartoAuthError(transient ? ERR_NETWORK : ERR_TOKEN_REQUEST_FAILED, error.error_description ?? error.error, {
-      cause: error,
-      oauthError: error.error,
-      status: error.status,
-    });
+    return new CartoAuthError(
+      transient ? ERR_NETWORK : ERR_TOKEN_REQUEST_FAILED,
+      error.error_description ?? error.error,
+      {
+        cause: error,
+        oauthError: error.error,
+        status: error.status,
+      },
+    );
   }
   if (error instanceof AuthorizationResponseError) {
-    return new CartoAuthError(ERR_AUTHORIZE_FAILED, error.error_description ?? error.error, { cause: error, oauthError: error.error });
+    return new CartoAuthError(ERR_AUTHORIZE_FAILED, error.error_description ?? error.error, {
+      cause: error,
+      oauthError: error.error,
+    });
   }
   const original = error as Error & { code?: string };
-  const status = typeof Response !== 'undefined' && original?.cause instanceof Response ? original.cause.status : undefined;
+  const status =
+    typeof Response !== 'undefined' && original?.cause instanceof Response
+      ? original.cause.status
+      : undefined;
   // 5xx, and a TypeError without a code (fetch itself: connection refused, DNS, CORS), are transient.
   const transient = (status ?? 0) >= 500 || (error instanceof TypeError && !original.code);
   // oauth4webapi puts the offending response body in `cause`; it can hold tokens, so it is not kept.
   const cause = Object.assign(new Error(original?.message), { name: original?.name, code: original?.code });
-  return new CartoAuthError(transient ? ERR_NETWORK : ERR_INVALID_RESPONSE, String(original?.message ?? error), { cause, status });
+  return new CartoAuthError(
+    transient ? ERR_NETWORK : ERR_INVALID_RESPONSE,
+    String(original?.message ?? error),
+    { cause, status },
+  );
 }

@@ -31,7 +31,10 @@ export function effectRunner<F extends { type: string }, E>(
       local.renewalTimer =
         delay > MAX_TIMER_DELAY_MS
           ? clock.setTimer(() => scheduleAt(at), MAX_TIMER_DELAY_MS)
-          : clock.setTimer(() => scope.send({ type: 'renewRequested', now: clock.now(), force: false }), Math.max(0, delay));
+          : clock.setTimer(
+              () => scope.send({ type: 'renewRequested', now: clock.now(), force: false }),
+              Math.max(0, delay),
+            );
     };
     switch (effect.type) {
       case 'scheduleRenewal':
@@ -42,7 +45,9 @@ export function effectRunner<F extends { type: string }, E>(
         cancelRenewal();
         return;
       case 'abortRequests':
-        local.inFlight?.abort(new CartoAuthError(ERR_CANCELLED, 'Cancelled by logout, a new login or stop().'));
+        local.inFlight?.abort(
+          new CartoAuthError(ERR_CANCELLED, 'Cancelled by logout, a new login or stop().'),
+        );
         local.inFlight = undefined;
         return;
       case 'broadcastLogout':
@@ -72,7 +77,12 @@ async function runWithTimeout<F, E>(
     event = await runNetworkEffect(effect, { ports: scope.ports, signal: controller.signal });
   } catch (cause) {
     // A port that throws (no Web Crypto, storage quota…) must not leave the client stuck.
-    event = { type: 'effectFailed', error: new CartoAuthError(ERR_INVALID_CONFIG, `${(effect as { type: string }).type} failed: ${cause}`, { cause }) } as E;
+    event = {
+      type: 'effectFailed',
+      error: new CartoAuthError(ERR_INVALID_CONFIG, `${(effect as { type: string }).type} failed: ${cause}`, {
+        cause,
+      }),
+    } as E;
   } finally {
     scope.ports.clock.clearTimer(timer);
     parent.removeEventListener('abort', onAbort);

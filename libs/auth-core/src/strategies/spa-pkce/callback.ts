@@ -22,7 +22,12 @@ export function parseCallback(url: string, redirectUri: string): ParsedCallback 
   const params = current.searchParams;
   const state = params.get('state');
   const error = params.get('error') ?? undefined;
-  if (current.origin + current.pathname !== expected.origin + expected.pathname || !state || !(params.has('code') || error)) return undefined;
+  if (
+    current.origin + current.pathname !== expected.origin + expected.pathname ||
+    !state ||
+    !(params.has('code') || error)
+  )
+    return undefined;
   return { state, error, errorDescription: params.get('error_description') ?? undefined };
 }
 
@@ -34,4 +39,5 @@ export function withoutParams(url: string, names = CALLBACK_PARAMS): string {
 }
 
 /** CARTO's sign-up return marker (CARTO.md §2): `?forceLogin=true` on the app's URL. */
-export const hasForceLogin = (url: string): boolean => parseUrl(url)?.searchParams.get('forceLogin') === 'true';
+export const hasForceLogin = (url: string): boolean =>
+  parseUrl(url)?.searchParams.get('forceLogin') === 'true';

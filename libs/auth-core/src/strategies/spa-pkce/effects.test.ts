@@ -20,10 +20,17 @@ describe('spa strategy against the emulator', () => {
     expect(authorize.searchParams.get('state')).toBeTruthy();
     expect(authorize.searchParams.has('organization')).toBe(false);
 
-    page.nav.url = await page.agent.login(authorize.href, { email: DEMO.users.demo, password: DEMO.password });
+    page.nav.url = await page.agent.login(authorize.href, {
+      email: DEMO.users.demo,
+      password: DEMO.password,
+    });
     const client = page.client();
     const snapshot = await client.start();
-    expect(snapshot).toMatchObject({ status: 'authenticated', strategy: 'spa', user: { email: DEMO.users.demo } });
+    expect(snapshot).toMatchObject({
+      status: 'authenticated',
+      strategy: 'spa',
+      user: { email: DEMO.users.demo },
+    });
     expect(snapshot.user!.permissions.length).toBeGreaterThan(0);
     expect(snapshot.expiresAt! - page.clock.now()).toBe(86_400_000);
     expect(page.nav.url).toBe(REDIRECT_URI); // callback parameters removed from the address bar
@@ -33,20 +40,29 @@ describe('spa strategy against the emulator', () => {
   it('logs in through an SSO organization and checks the token carries it', async () => {
     const page = spaPage(emulator());
     const client = await page.signIn({ organization: DEMO.organization }, DEMO.users.sso);
-    expect(client.getSnapshot()).toMatchObject({ status: 'authenticated', user: { email: DEMO.users.sso, organization: DEMO.organization } });
+    expect(client.getSnapshot()).toMatchObject({
+      status: 'authenticated',
+      user: { email: DEMO.users.sso, organization: DEMO.organization },
+    });
     expect(new URL(page.nav.redirects[0]!).searchParams.get('organization')).toBe(DEMO.organization);
   });
 
   it('an unknown organization comes back as an authorize_failed error with invalid_request', async () => {
     const page = spaPage(emulator());
     const client = await page.signIn({ organization: 'org_nope' });
-    expect(client.getSnapshot()).toMatchObject({ status: 'error', error: { code: 'authorize_failed', oauthError: 'invalid_request' } });
+    expect(client.getSnapshot()).toMatchObject({
+      status: 'error',
+      error: { code: 'authorize_failed', oauthError: 'invalid_request' },
+    });
   });
 
   it('a user outside the organization gets access_denied, not a loop', async () => {
     const page = spaPage(emulator());
     const client = await page.signIn({ organization: DEMO.organization }, DEMO.users.demo);
-    expect(client.getSnapshot()).toMatchObject({ status: 'error', error: { code: 'authorize_failed', oauthError: 'access_denied' } });
+    expect(client.getSnapshot()).toMatchObject({
+      status: 'error',
+      error: { code: 'authorize_failed', oauthError: 'access_denied' },
+    });
     expect(page.nav.redirects).toHaveLength(1);
   });
 
@@ -67,7 +83,10 @@ describe('spa strategy against the emulator', () => {
     expect(page.nav.url).toBe(REDIRECT_URI);
     page.nav.url = await page.agent.follow(page.nav.redirects[2]!); // the auth server session is still there
     const done = page.client();
-    expect(await done.start()).toMatchObject({ status: 'authenticated', user: { email: DEMO.users.signup, userMetadata: expect.any(Object) } });
+    expect(await done.start()).toMatchObject({
+      status: 'authenticated',
+      user: { email: DEMO.users.signup, userMetadata: expect.any(Object) },
+    });
   });
 
   it('case-28: stops with signup_incomplete when the claim is still missing after the sign-up trip', async () => {
@@ -130,7 +149,10 @@ describe('spa strategy against the emulator', () => {
     await first.start();
     page.nav.url = await page.loginAt(first);
     await emulator().admin.fault({ path: '/oauth/token', garbage: true });
-    expect(await page.client().start()).toMatchObject({ status: 'error', error: { code: 'invalid_response' } });
+    expect(await page.client().start()).toMatchObject({
+      status: 'error',
+      error: { code: 'invalid_response' },
+    });
   });
 
   it('logout clears the session and visits /v2/logout with client_id and returnTo', async () => {
@@ -163,10 +185,15 @@ describe('spa strategy without refresh tokens (silent prompt=none renewal)', () 
   it('login_required from prompt=none ends as unauthenticated, with no loop', async () => {
     const page = spaPage(noRefresh());
     const client = await page.signIn();
-    await page.agent.follow(`${noRefresh().authUrl}/v2/logout?client_id=${DEMO.spaClientId}&returnTo=${encodeURIComponent('http://127.0.0.1:4200/')}`);
+    await page.agent.follow(
+      `${noRefresh().authUrl}/v2/logout?client_id=${DEMO.spaClientId}&returnTo=${encodeURIComponent('http://127.0.0.1:4200/')}`,
+    );
     page.clock.advance(86_400_000 - 30_000);
     await waitFor(() => client.getSnapshot().status === 'unauthenticated');
-    expect(client.getSnapshot().error).toMatchObject({ code: 'login_required', oauthError: 'login_required' });
+    expect(client.getSnapshot().error).toMatchObject({
+      code: 'login_required',
+      oauthError: 'login_required',
+    });
     const redirects = page.nav.redirects.length;
     page.clock.advance(3_600_000);
     expect(page.nav.redirects).toHaveLength(redirects);

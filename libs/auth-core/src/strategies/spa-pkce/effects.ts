@@ -35,10 +35,19 @@ export interface SpaEffectConfig {
 }
 
 /** Runs one SPA effect; resolves with the event to feed back. Network failures become events. */
-export async function runEffect(config: SpaEffectConfig, effect: SpaEffect, context: EffectContext): Promise<SpaEvent | undefined> {
+export async function runEffect(
+  config: SpaEffectConfig,
+  effect: SpaEffect,
+  context: EffectContext,
+): Promise<SpaEvent | undefined> {
   const { ports } = context;
   const { transientStorage: transient, clock, navigation } = ports;
-  const tokenStore = config.storage === 'memory' ? undefined : config.storage === 'local' ? ports.localStore : ports.sessionStore;
+  const tokenStore =
+    config.storage === 'memory'
+      ? undefined
+      : config.storage === 'local'
+        ? ports.localStore
+        : ports.sessionStore;
   const key = (name: string) => `${config.prefix}:${name}`;
   const consumed = (): string[] => {
     const states = read<unknown>(transient, key('consumed'));
@@ -47,7 +56,12 @@ export async function runEffect(config: SpaEffectConfig, effect: SpaEffect, cont
   const tokens = async (seq: number, request: () => Promise<TokenEndpointResponse>): Promise<SpaEvent> => {
     try {
       const result = await request();
-      return { type: 'tokensReceived', seq, tokens: toTokenSet(result, getValidatedIdTokenClaims(result) as Claims | undefined), receivedAt: clock.now() };
+      return {
+        type: 'tokensReceived',
+        seq,
+        tokens: toTokenSet(result, getValidatedIdTokenClaims(result) as Claims | undefined),
+        receivedAt: clock.now(),
+      };
     } catch (error) {
       return { type: 'tokenRequestFailed', seq, error: toCartoAuthError(error, context), at: clock.now() };
     }
@@ -77,14 +91,30 @@ export async function runEffect(config: SpaEffectConfig, effect: SpaEffect, cont
         processRefreshTokenResponse(
           config.server,
           config.client,
-          await refreshTokenGrantRequest(config.server, config.client, None(), effect.refreshToken, requestOptions(config.server, context)),
+          await refreshTokenGrantRequest(
+            config.server,
+            config.client,
+            None(),
+            effect.refreshToken,
+            requestOptions(config.server, context),
+          ),
         ),
       );
     case 'silentAuthorize':
       return tokens(effect.seq, async () => {
-        if (!navigation.silentAuthorize) throw new CartoAuthError(ERR_LOGIN_REQUIRED, 'No silent renewal here');
-        const pending: PendingLogin = { state: ports.random(), codeVerifier: ports.random(), prompt: 'none', organization: effect.organization };
-        const callbackUrl = await navigation.silentAuthorize(await authorizeUrl(config, pending), config.redirectUri, config.silentTimeoutMs);
+        if (!navigation.silentAuthorize)
+          throw new CartoAuthError(ERR_LOGIN_REQUIRED, 'No silent renewal here');
+        const pending: PendingLogin = {
+          state: ports.random(),
+          codeVerifier: ports.random(),
+          prompt: 'none',
+          organization: effect.organization,
+        };
+        const callbackUrl = await navigation.silentAuthorize(
+          await authorizeUrl(config, pending),
+          config.redirectUri,
+          config.silentTimeoutMs,
+        );
         return exchangeCode(config, context, callbackUrl, pending);
       });
     case 'persistSession':
@@ -95,7 +125,8 @@ export async function runEffect(config: SpaEffectConfig, effect: SpaEffect, cont
       return;
     case 'consumeCallback':
       transient.remove(key('pending'));
-      if (effect.state) transient.set(key('consumed'), JSON.stringify([...consumed(), effect.state].slice(-10)));
+      if (effect.state)
+        transient.set(key('consumed'), JSON.stringify([...consumed(), effect.state].slice(-10)));
       navigation.replaceUrl(effect.url);
       return;
     case 'replaceUrl':
@@ -108,10 +139,23 @@ export async function runEffect(config: SpaEffectConfig, effect: SpaEffect, cont
 }
 
 /** Validates the callback and redeems its code in one step: oauth4webapi brands the validated parameters. */
-async function exchangeCode(config: SpaEffectConfig, context: EffectContext, callbackUrl: string, pending: PendingLogin): Promise<TokenEndpointResponse> {
+async function exchangeCode(
+  config: SpaEffectConfig,
+  context: EffectContext,
+  callbackUrl: string,
+  pending: PendingLogin,
+): Promise<TokenEndpointResponse> {
   const { server, client } = config;
   const params = validateAuthResponse(server, client, new URL(callbackUrl), pending.state);
-  const response = await authorizationCodeGrantRequest(server, client, None(), params, config.redirectUri, pending.codeVerifier, requestOptions(server, context));
+  const response = await authorizationCodeGrantRequest(
+    server,
+    client,
+    None(),
+    params,
+    config.redirectUri,
+    pending.codeVerifier,
+    requestOptions(server, context),
+  );
   return processAuthorizationCodeResponse(server, client, response, { requireIdToken: false });
 }
 
@@ -131,12 +175,21 @@ export async function authorizeUrl(config: SpaEffectConfig, pending: PendingLogi
   return url.href;
 }
 
-const SESSION_SHAPE = { accessToken: 'string', expiresAt: 'number', renewAt: 'number', receivedAt: 'number', user: 'object' };
+const SESSION_SHAPE = {
+  accessToken: 'string',
+  expiresAt: 'number',
+  renewAt: 'number',
+  receivedAt: 'number',
+  user: 'object',
+};
 
 /** `value` if it has the fields of `shape` with the right `typeof`; anything else was tampered with or is stale. */
 function shaped<T>(value: unknown, shape: Record<string, string>): T | undefined {
   const record = value as Record<string, unknown> | null | undefined;
-  return record && Object.entries(shape).every(([name, type]) => typeof record[name] === type && record[name] !== null) ? (record as T) : undefined;
+  return record &&
+    Object.entries(shape).every(([name, type]) => typeof record[name] === type && record[name] !== null)
+    ? (record as T)
+    : undefined;
 }
 
 /** Reads JSON from storage; corrupted or unreadable storage is the same as empty storage. */

@@ -6,7 +6,16 @@ import { baseUrl, CARTO_APP_URL, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN, secureUrl } 
 import { auth0Server } from '../shared/oauth';
 import { effectRunner } from '../shared/runner';
 import { runEffect, type SpaStorageMode } from './effects';
-import { decideToken, initial, toSnapshot, transition, type RenewMode, type SpaEffect, type SpaEvent, type SpaState } from './machine';
+import {
+  decideToken,
+  initial,
+  toSnapshot,
+  transition,
+  type RenewMode,
+  type SpaEffect,
+  type SpaEvent,
+  type SpaState,
+} from './machine';
 
 /** Options of {@link spa}. */
 export interface SpaOptions {
@@ -61,7 +70,8 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
   const server = auth0Server(baseUrl(options.authDomain ?? CARTO_AUTH_DOMAIN, 'spa({ authDomain })'));
   const renew = options.renew ?? 'auto';
   const storage = options.storage ?? 'memory';
-  if (!['memory', 'session', 'local'].includes(storage)) throw configError(`spa(): unknown storage ${storage}`);
+  if (!['memory', 'session', 'local'].includes(storage))
+    throw configError(`spa(): unknown storage ${storage}`);
   const wantsRefreshToken = renew === 'auto' || renew === 'refresh-token';
   const scope = options.scope ?? `${DEFAULT_SCOPE}${wantsRefreshToken ? ' offline_access' : ''}`;
   const machineConfig = {
@@ -79,7 +89,12 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
     server,
     client: { client_id: clientId },
     redirectUri,
-    authorizeParams: { client_id: clientId, redirect_uri: redirectUri, scope, audience: options.audience || CARTO_AUDIENCE },
+    authorizeParams: {
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      scope,
+      audience: options.audience || CARTO_AUDIENCE,
+    },
     storage,
     silentTimeoutMs: options.silentTimeoutMs ?? 10_000,
     prefix: `carto-auth:${clientId}`,
@@ -91,7 +106,9 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
     toSnapshot,
     decideToken,
     defaultPorts,
-    runEffect: effectRunner<SpaEffect, SpaEvent>((effect, context) => runEffect(effectConfig, effect, context)),
+    runEffect: effectRunner<SpaEffect, SpaEvent>((effect, context) =>
+      runEffect(effectConfig, effect, context),
+    ),
   };
 }
 

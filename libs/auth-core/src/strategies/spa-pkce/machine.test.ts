@@ -64,14 +64,57 @@ describe('spa machine', () => {
 
   it.each<[string, SpaEvent, string, string[]]>([
     ['no callback, nothing stored', restored('http://127.0.0.1:4200/'), 'unauthenticated', []],
-    ['our callback with a code', restored(`${config.redirectUri}?code=c&state=state-1`, { pending }), 'exchanging', ['consumeCallback', 'exchangeCode']],
-    ['our callback with an error', restored(`${config.redirectUri}?error=access_denied&state=state-1`, { pending }), 'error', ['consumeCallback']],
-    ['a callback with another state while a login is pending', restored(`${config.redirectUri}?code=c&state=evil`, { pending }), 'error', ['consumeCallback']],
-    ['a consumed state (case-07)', restored(`${config.redirectUri}?code=c&state=old`, { consumedStates: ['old'] }), 'unauthenticated', ['replaceUrl']],
-    ['a stored, valid session', restored('http://127.0.0.1:4200/', { stored: session }), 'authenticated', ['scheduleRenewal']],
-    ['an expired stored session with a refresh token', restored('http://127.0.0.1:4200/', { stored: session, now: 90_000_000 }), 'renewing', ['refreshTokens']],
-    ['an expired stored session without refresh token', restored('http://127.0.0.1:4200/', { stored: { ...session, refreshToken: undefined } as SpaSession, now: 90_000_000 }), 'unauthenticated', ['clearSession']],
-    ['back from sign-up with forceLogin=true', restored('http://127.0.0.1:4200/callback?forceLogin=true'), 'redirecting', ['abortRequests', 'cancelRenewal', 'replaceUrl', 'redirectToAuthorize']],
+    [
+      'our callback with a code',
+      restored(`${config.redirectUri}?code=c&state=state-1`, { pending }),
+      'exchanging',
+      ['consumeCallback', 'exchangeCode'],
+    ],
+    [
+      'our callback with an error',
+      restored(`${config.redirectUri}?error=access_denied&state=state-1`, { pending }),
+      'error',
+      ['consumeCallback'],
+    ],
+    [
+      'a callback with another state while a login is pending',
+      restored(`${config.redirectUri}?code=c&state=evil`, { pending }),
+      'error',
+      ['consumeCallback'],
+    ],
+    [
+      'a consumed state (case-07)',
+      restored(`${config.redirectUri}?code=c&state=old`, { consumedStates: ['old'] }),
+      'unauthenticated',
+      ['replaceUrl'],
+    ],
+    [
+      'a stored, valid session',
+      restored('http://127.0.0.1:4200/', { stored: session }),
+      'authenticated',
+      ['scheduleRenewal'],
+    ],
+    [
+      'an expired stored session with a refresh token',
+      restored('http://127.0.0.1:4200/', { stored: session, now: 90_000_000 }),
+      'renewing',
+      ['refreshTokens'],
+    ],
+    [
+      'an expired stored session without refresh token',
+      restored('http://127.0.0.1:4200/', {
+        stored: { ...session, refreshToken: undefined } as SpaSession,
+        now: 90_000_000,
+      }),
+      'unauthenticated',
+      ['clearSession'],
+    ],
+    [
+      'back from sign-up with forceLogin=true',
+      restored('http://127.0.0.1:4200/callback?forceLogin=true'),
+      'redirecting',
+      ['abortRequests', 'cancelRenewal', 'replaceUrl', 'redirectToAuthorize'],
+    ],
   ])('restore: %s', (_name, event, status, effects) => {
     const [state, out] = step(loading, event);
     expect(state.status).toBe(status);
@@ -96,17 +139,28 @@ describe('spa machine', () => {
   });
 
   it('login stores the pending transaction and redirects; an empty organization is not sent (case-25)', () => {
-    const [state, effects] = step(initial(), { type: 'loginRequested', now: 0, login, options: { organization: '' } });
+    const [state, effects] = step(initial(), {
+      type: 'loginRequested',
+      now: 0,
+      login,
+      options: { organization: '' },
+    });
     expect(state.status).toBe('redirecting');
     const redirect = effects.find((e) => e.type === 'redirectToAuthorize') as { pending: PendingLogin };
     expect(redirect.pending).toEqual({ state: 'state-1', codeVerifier: 'verifier-1' });
   });
 
   it('a successful exchange authenticates, persists and schedules renewal at the leeway', () => {
-    const [state, effects] = step({ status: 'exchanging', seq: 1, pending }, { type: 'tokensReceived', seq: 1, tokens: tokens(), receivedAt: 10_000 });
+    const [state, effects] = step(
+      { status: 'exchanging', seq: 1, pending },
+      { type: 'tokensReceived', seq: 1, tokens: tokens(), receivedAt: 10_000 },
+    );
     expect(state.status).toBe('authenticated');
     expect(effects).toEqual([
-      { type: 'persistSession', session: expect.objectContaining({ accessToken: 'at-1', expiresAt: 86_410_000 }) },
+      {
+        type: 'persistSession',
+        session: expect.objectContaining({ accessToken: 'at-1', expiresAt: 86_410_000 }),
+      },
       { type: 'scheduleRenewal', at: 86_350_000 },
     ]);
     expect(toSnapshot(state)).toEqual({
@@ -120,17 +174,27 @@ describe('spa machine', () => {
   it('case-25: a token for another organization than the requested one is an error', () => {
     const [state] = step(
       { status: 'exchanging', seq: 1, pending: { ...pending, organization: 'org_a' } },
-      { type: 'tokensReceived', seq: 1, tokens: tokens({ idClaims: { sub: 'x', org_id: 'org_b', ...metadata } }), receivedAt: 0 },
+      {
+        type: 'tokensReceived',
+        seq: 1,
+        tokens: tokens({ idClaims: { sub: 'x', org_id: 'org_b', ...metadata } }),
+        receivedAt: 0,
+      },
     );
     expect(state).toMatchObject({ status: 'error', error: { code: 'organization_mismatch' } });
   });
 
   it('case-28: no user_metadata sends the user to sign-up once, then stops with an error', () => {
     const noMetadata = tokens({ idClaims: { sub: 'auth0|2' } });
-    const [first, effects] = step({ status: 'exchanging', seq: 1, pending }, { type: 'tokensReceived', seq: 1, tokens: noMetadata, receivedAt: 0 });
+    const [first, effects] = step(
+      { status: 'exchanging', seq: 1, pending },
+      { type: 'tokensReceived', seq: 1, tokens: noMetadata, receivedAt: 0 },
+    );
     expect(first.status).toBe('redirecting');
     expect(effects).toEqual([{ type: 'navigate', url: signupUrl(config) }]);
-    expect(signupUrl(config)).toBe('https://app.example/?redirectUri=http%3A%2F%2F127.0.0.1%3A4200%2Fcallback%3FforceLogin%3Dtrue');
+    expect(signupUrl(config)).toBe(
+      'https://app.example/?redirectUri=http%3A%2F%2F127.0.0.1%3A4200%2Fcallback%3FforceLogin%3Dtrue',
+    );
     const [second] = step(
       { status: 'exchanging', seq: 2, pending: { ...pending, signupAttempted: true } },
       { type: 'tokensReceived', seq: 2, tokens: noMetadata, receivedAt: 0 },
@@ -140,54 +204,99 @@ describe('spa machine', () => {
 
   it('renewal uses the refresh token; concurrent requests share one renewal', () => {
     const authenticated: SpaState = { status: 'authenticated', seq: 1, session };
-    const [renewing, effects] = step(authenticated, { type: 'renewRequested', now: 86_340_000, force: false });
+    const [renewing, effects] = step(authenticated, {
+      type: 'renewRequested',
+      now: 86_340_000,
+      force: false,
+    });
     expect(renewing.status).toBe('renewing');
     expect(effects).toEqual([{ type: 'refreshTokens', seq: 2, refreshToken: 'rt-1' }]);
     expect(step(renewing, { type: 'renewRequested', now: 86_340_000, force: true })).toEqual([renewing, []]);
   });
 
   it('renewal without a refresh token falls back to silent authorize', () => {
-    const [state, effects] = step({ status: 'authenticated', seq: 1, session: { ...session, refreshToken: undefined } as SpaSession }, { type: 'renewRequested', now: 86_340_000, force: false });
+    const [state, effects] = step(
+      { status: 'authenticated', seq: 1, session: { ...session, refreshToken: undefined } as SpaSession },
+      { type: 'renewRequested', now: 86_340_000, force: false },
+    );
     expect(state.status).toBe('renewing');
     expect(types(effects)).toEqual(['silentAuthorize']);
   });
 
   it('a timer firing before renewAt does nothing', () => {
     const authenticated: SpaState = { status: 'authenticated', seq: 1, session };
-    expect(step(authenticated, { type: 'renewRequested', now: 1, force: false })).toEqual([authenticated, []]);
+    expect(step(authenticated, { type: 'renewRequested', now: 1, force: false })).toEqual([
+      authenticated,
+      [],
+    ]);
   });
 
   it('case-03: a refresh response without refresh_token keeps the previous one', () => {
-    const [state] = step({ status: 'renewing', seq: 2, session }, { type: 'tokensReceived', seq: 2, tokens: tokens({ accessToken: 'at-2', refreshToken: undefined }), receivedAt: 0 });
-    expect(state).toMatchObject({ status: 'authenticated', session: { accessToken: 'at-2', refreshToken: 'rt-1' } });
+    const [state] = step(
+      { status: 'renewing', seq: 2, session },
+      {
+        type: 'tokensReceived',
+        seq: 2,
+        tokens: tokens({ accessToken: 'at-2', refreshToken: undefined }),
+        receivedAt: 0,
+      },
+    );
+    expect(state).toMatchObject({
+      status: 'authenticated',
+      session: { accessToken: 'at-2', refreshToken: 'rt-1' },
+    });
   });
 
   it('case-15: invalid_grant on renewal ends as unauthenticated with the reason, never authenticated with an error', () => {
     const error = new CartoAuthError(ERR_TOKEN_REQUEST_FAILED, 'x', { oauthError: 'invalid_grant' });
-    const [state, effects] = step({ status: 'renewing', seq: 2, session }, { type: 'tokenRequestFailed', seq: 2, error, at: 0 });
-    expect(state).toMatchObject({ status: 'unauthenticated', error: { code: 'login_required', oauthError: 'invalid_grant' } });
+    const [state, effects] = step(
+      { status: 'renewing', seq: 2, session },
+      { type: 'tokenRequestFailed', seq: 2, error, at: 0 },
+    );
+    expect(state).toMatchObject({
+      status: 'unauthenticated',
+      error: { code: 'login_required', oauthError: 'invalid_grant' },
+    });
     expect(types(effects)).toEqual(['abortRequests', 'cancelRenewal', 'clearSession']);
     expect(toSnapshot(state).status).toBe('unauthenticated');
   });
 
   it('a transient renewal failure keeps the valid token and retries later, without a storm', () => {
     const error = new CartoAuthError(ERR_NETWORK, 'down');
-    const [state, effects] = step({ status: 'renewing', seq: 2, session }, { type: 'tokenRequestFailed', seq: 2, error, at: 86_350_000 });
+    const [state, effects] = step(
+      { status: 'renewing', seq: 2, session },
+      { type: 'tokenRequestFailed', seq: 2, error, at: 86_350_000 },
+    );
     expect(state).toMatchObject({ status: 'authenticated', retryAt: 86_380_000 });
     expect(effects).toEqual([{ type: 'scheduleRenewal', at: 86_380_000 }]);
     expect(decideToken(state, 86_360_000)).toEqual({ kind: 'fresh', token: 'at-1' });
   });
 
   it('case-14: a late answer after logout is ignored', () => {
-    const [out] = step({ status: 'renewing', seq: 2, session }, { type: 'logoutRequested', options: { localOnly: true } });
+    const [out] = step(
+      { status: 'renewing', seq: 2, session },
+      { type: 'logoutRequested', options: { localOnly: true } },
+    );
     expect(out).toEqual({ status: 'unauthenticated', seq: 3 });
     expect(step(out, { type: 'tokensReceived', seq: 2, tokens: tokens(), receivedAt: 0 })).toEqual([out, []]);
   });
 
   it('logout clears everything and visits /v2/logout unless localOnly', () => {
-    const [, effects] = step({ status: 'authenticated', seq: 1, session }, { type: 'logoutRequested', options: {} });
-    expect(types(effects)).toEqual(['abortRequests', 'cancelRenewal', 'clearSession', 'broadcastLogout', 'navigate']);
-    const [, local] = step({ status: 'authenticated', seq: 1, session }, { type: 'logoutRequested', options: { localOnly: true } });
+    const [, effects] = step(
+      { status: 'authenticated', seq: 1, session },
+      { type: 'logoutRequested', options: {} },
+    );
+    expect(types(effects)).toEqual([
+      'abortRequests',
+      'cancelRenewal',
+      'clearSession',
+      'broadcastLogout',
+      'navigate',
+    ]);
+    const [, local] = step(
+      { status: 'authenticated', seq: 1, session },
+      { type: 'logoutRequested', options: { localOnly: true } },
+    );
     expect(types(local)).not.toContain('navigate');
   });
 
@@ -204,7 +313,10 @@ describe('spa machine', () => {
     expect(decideToken(authenticated, 86_350_000)).toEqual({ kind: 'stale', token: 'at-1' });
     expect(decideToken(authenticated, 86_400_000)).toEqual({ kind: 'stale' });
     expect(decideToken({ status: 'renewing', seq: 1, session }, 0)).toEqual({ kind: 'busy' });
-    expect(decideToken({ status: 'unauthenticated', seq: 1 }, 0)).toMatchObject({ kind: 'none', error: { code: 'not_authenticated' } });
+    expect(decideToken({ status: 'unauthenticated', seq: 1 }, 0)).toMatchObject({
+      kind: 'none',
+      error: { code: 'not_authenticated' },
+    });
   });
 
   it('remote logout (another tab) signs out without visiting the server', () => {

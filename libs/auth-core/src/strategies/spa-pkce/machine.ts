@@ -74,7 +74,14 @@ export type SpaState =
 
 /** Events produced by the SPA effects. */
 export type SpaEvent =
-  | { type: 'restored'; now: number; url: string; pending?: PendingLogin; stored?: SpaSession; consumedStates: string[] }
+  | {
+      type: 'restored';
+      now: number;
+      url: string;
+      pending?: PendingLogin;
+      stored?: SpaSession;
+      consumedStates: string[];
+    }
   | { type: 'tokensReceived'; seq: number; tokens: TokenSet; receivedAt: number }
   | { type: 'tokenRequestFailed'; seq: number; error: CartoAuthError; at: number };
 
@@ -113,11 +120,15 @@ export function transition(config: SpaMachineConfig, state: SpaState, event: Com
   switch (event.type) {
     case 'startRequested':
       // case-05: a second start() must not process the callback again.
-      return status === 'idle' ? [{ status: 'loading', seq, login: event.login }, [{ type: 'restore' }]] : same;
+      return status === 'idle'
+        ? [{ status: 'loading', seq, login: event.login }, [{ type: 'restore' }]]
+        : same;
     case 'restored':
       return status === 'loading' ? restore(config, state, event) : same;
     case 'loginRequested':
-      return status === 'redirecting' ? same : redirectToLogin(seq + 1, pendingLogin(config, event.login, event.options));
+      return status === 'redirecting'
+        ? same
+        : redirectToLogin(seq + 1, pendingLogin(config, event.login, event.options));
     case 'tokensReceived':
       if (event.seq !== seq) return same;
       if (status === 'exchanging') return completeLogin(config, state, event);
@@ -127,7 +138,9 @@ export function transition(config: SpaMachineConfig, state: SpaState, event: Com
       if (status === 'exchanging') return failed(event.error);
       return status === 'renewing' ? failRenewal(state, event) : same;
     case 'effectFailed':
-      return status === 'loading' || status === 'redirecting' || status === 'exchanging' ? failed(event.error) : same;
+      return status === 'loading' || status === 'redirecting' || status === 'exchanging'
+        ? failed(event.error)
+        : same;
     case 'renewRequested':
       return status === 'authenticated' ? startRenewal(config, state, event.now, event.force) : same;
     case 'logoutRequested':
@@ -136,17 +149,25 @@ export function transition(config: SpaMachineConfig, state: SpaState, event: Com
         [
           ...END_SESSION,
           { type: 'broadcastLogout' },
-          ...(event.options.localOnly ? [] : [{ type: 'navigate' as const, url: logoutUrl(config, event.options) }]),
+          ...(event.options.localOnly
+            ? []
+            : [{ type: 'navigate' as const, url: logoutUrl(config, event.options) }]),
         ],
       ];
     case 'remoteLogout':
-      return status === 'authenticated' || status === 'renewing' ? [{ status: 'unauthenticated', seq: seq + 1 }, END_SESSION] : same;
+      return status === 'authenticated' || status === 'renewing'
+        ? [{ status: 'unauthenticated', seq: seq + 1 }, END_SESSION]
+        : same;
     default:
       return same;
   }
 }
 
-function restore(config: SpaMachineConfig, state: Extract<SpaState, { status: 'loading' }>, event: Extract<SpaEvent, { type: 'restored' }>): Step {
+function restore(
+  config: SpaMachineConfig,
+  state: Extract<SpaState, { status: 'loading' }>,
+  event: Extract<SpaEvent, { type: 'restored' }>,
+): Step {
   const { seq } = state;
   const { url, pending, stored, now } = event;
   const effects: Effect[] = [];
@@ -154,12 +175,21 @@ function restore(config: SpaMachineConfig, state: Extract<SpaState, { status: 'l
   if (callback) {
     const cleanUrl = withoutParams(url);
     if (pending && callback.state === pending.state) {
-      const consume: Effect = { type: 'consumeCallback', state: callback.state, url: pending.returnTo ?? cleanUrl };
+      const consume: Effect = {
+        type: 'consumeCallback',
+        state: callback.state,
+        url: pending.returnTo ?? cleanUrl,
+      };
       if (callback.error) {
-        const error = new CartoAuthError(ERR_AUTHORIZE_FAILED, callback.errorDescription ?? callback.error, { oauthError: callback.error });
+        const error = new CartoAuthError(ERR_AUTHORIZE_FAILED, callback.errorDescription ?? callback.error, {
+          oauthError: callback.error,
+        });
         return [{ status: 'error', seq, error }, [consume]];
       }
-      return [{ status: 'exchanging', seq: seq + 1, pending }, [consume, { type: 'exchangeCode', seq: seq + 1, pending, callbackUrl: url }]];
+      return [
+        { status: 'exchanging', seq: seq + 1, pending },
+        [consume, { type: 'exchangeCode', seq: seq + 1, pending, callbackUrl: url }],
+      ];
     }
     if (event.consumedStates.includes(callback.state)) {
       effects.push({ type: 'replaceUrl', url: cleanUrl }); // case-07: Back to an old callback
@@ -174,10 +204,16 @@ function restore(config: SpaMachineConfig, state: Extract<SpaState, { status: 'l
     return redirectToLogin(seq + 1, next, [{ type: 'replaceUrl', url: withoutParams(url, ['forceLogin']) }]);
   }
   if (stored && now < stored.expiresAt) {
-    return [{ status: 'authenticated', seq, session: stored }, [...effects, { type: 'scheduleRenewal', at: stored.renewAt }]];
+    return [
+      { status: 'authenticated', seq, session: stored },
+      [...effects, { type: 'scheduleRenewal', at: stored.renewAt }],
+    ];
   }
   if (stored?.refreshToken && canRefresh(config)) {
-    return [{ status: 'renewing', seq: seq + 1, session: stored }, [...effects, { type: 'refreshTokens', seq: seq + 1, refreshToken: stored.refreshToken }]];
+    return [
+      { status: 'renewing', seq: seq + 1, session: stored },
+      [...effects, { type: 'refreshTokens', seq: seq + 1, refreshToken: stored.refreshToken }],
+    ];
   }
   if (stored) effects.push({ type: 'clearSession' });
   return [{ status: 'unauthenticated', seq }, effects];
@@ -197,7 +233,10 @@ function pendingLogin(config: SpaMachineConfig, login: LoginSecrets, options: Lo
 }
 
 function redirectToLogin(seq: number, pending: PendingLogin, before: Effect[] = []): Step {
-  return [{ status: 'redirecting', seq }, [...STOP_WORK, ...before, { type: 'redirectToAuthorize', pending }]];
+  return [
+    { status: 'redirecting', seq },
+    [...STOP_WORK, ...before, { type: 'redirectToAuthorize', pending }],
+  ];
 }
 
 /** The session from a token response; a refresh without a new refresh token keeps the old one (case-03). */
@@ -206,7 +245,9 @@ function signedIn(
   seq: number,
   event: Extract<SpaEvent, { type: 'tokensReceived' }>,
   previous?: SpaSession,
-  user = event.tokens.idClaims || !previous ? userFromClaims(event.tokens.idClaims, event.tokens.accessClaims) : previous.user,
+  user = event.tokens.idClaims || !previous
+    ? userFromClaims(event.tokens.idClaims, event.tokens.accessClaims)
+    : previous.user,
   appState = previous?.appState,
 ): Step {
   const { tokens } = event;
@@ -218,59 +259,97 @@ function signedIn(
     appState,
     ...tokenTimes(event.receivedAt, tokens.expiresIn, config.leewayMs),
   };
-  return [{ status: 'authenticated', seq, session }, [{ type: 'persistSession', session }, { type: 'scheduleRenewal', at: session.renewAt }]];
+  return [
+    { status: 'authenticated', seq, session },
+    [
+      { type: 'persistSession', session },
+      { type: 'scheduleRenewal', at: session.renewAt },
+    ],
+  ];
 }
 
-function completeLogin(config: SpaMachineConfig, state: Extract<SpaState, { status: 'exchanging' }>, event: Extract<SpaEvent, { type: 'tokensReceived' }>): Step {
+function completeLogin(
+  config: SpaMachineConfig,
+  state: Extract<SpaState, { status: 'exchanging' }>,
+  event: Extract<SpaEvent, { type: 'tokensReceived' }>,
+): Step {
   const { pending, seq } = state;
   const user = userFromClaims(event.tokens.idClaims, event.tokens.accessClaims);
-  const fail = (code: typeof ERR_ORGANIZATION_MISMATCH | typeof ERR_SIGNUP_INCOMPLETE, message: string): Step => [
-    { status: 'error', seq, error: new CartoAuthError(code, message) },
-    [],
-  ];
+  const fail = (
+    code: typeof ERR_ORGANIZATION_MISMATCH | typeof ERR_SIGNUP_INCOMPLETE,
+    message: string,
+  ): Step => [{ status: 'error', seq, error: new CartoAuthError(code, message) }, []];
   if (pending.organization && user.organization !== pending.organization) {
     return fail(ERR_ORGANIZATION_MISMATCH, `Token is not for organization ${pending.organization}`);
   }
   if (config.checkSignup && event.tokens.idClaims && !user.userMetadata) {
     if (pending.signupAttempted) return fail(ERR_SIGNUP_INCOMPLETE, 'Still no user_metadata after sign-up');
-    return [{ status: 'redirecting', seq }, [{ type: 'navigate', url: signupUrl(config, pending.organization) }]];
+    return [
+      { status: 'redirecting', seq },
+      [{ type: 'navigate', url: signupUrl(config, pending.organization) }],
+    ];
   }
   return signedIn(config, seq, event, undefined, user, pending.appState);
 }
 
-function startRenewal(config: SpaMachineConfig, state: Extract<SpaState, { status: 'authenticated' }>, now: number, force: boolean): Step {
+function startRenewal(
+  config: SpaMachineConfig,
+  state: Extract<SpaState, { status: 'authenticated' }>,
+  now: number,
+  force: boolean,
+): Step {
   const { session } = state;
   const seq = state.seq + 1;
   if (!force && now < session.renewAt) return [state, []];
   if (session.refreshToken && canRefresh(config)) {
-    return [{ status: 'renewing', seq, session }, [{ type: 'refreshTokens', seq, refreshToken: session.refreshToken }]];
+    return [
+      { status: 'renewing', seq, session },
+      [{ type: 'refreshTokens', seq, refreshToken: session.refreshToken }],
+    ];
   }
   if (config.renew === 'auto' || config.renew === 'silent') {
-    return [{ status: 'renewing', seq, session }, [{ type: 'silentAuthorize', seq, organization: session.user.organization }]];
+    return [
+      { status: 'renewing', seq, session },
+      [{ type: 'silentAuthorize', seq, organization: session.user.organization }],
+    ];
   }
   if (now < session.expiresAt) return [state, []];
-  return [{ status: 'unauthenticated', seq, error: new CartoAuthError(ERR_LOGIN_REQUIRED, 'Session expired') }, END_SESSION];
+  return [
+    { status: 'unauthenticated', seq, error: new CartoAuthError(ERR_LOGIN_REQUIRED, 'Session expired') },
+    END_SESSION,
+  ];
 }
 
-function failRenewal(state: Extract<SpaState, { status: 'renewing' }>, event: Extract<SpaEvent, { type: 'tokenRequestFailed' }>): Step {
+function failRenewal(
+  state: Extract<SpaState, { status: 'renewing' }>,
+  event: Extract<SpaEvent, { type: 'tokenRequestFailed' }>,
+): Step {
   const { session, seq } = state;
   const { error, at } = event;
   // Network failures, time-outs, 429/5xx and garbage are transient; anything the server said no to is a refusal.
-  const refused = error.code !== ERR_NETWORK && error.code !== ERR_TIMEOUT && error.code !== ERR_INVALID_RESPONSE;
+  const refused =
+    error.code !== ERR_NETWORK && error.code !== ERR_TIMEOUT && error.code !== ERR_INVALID_RESPONSE;
   if (!refused && at < session.expiresAt) {
     // Transient (network, 5xx, time-out): keep the still-valid token and retry later.
     const retryAt = Math.min(at + RENEW_RETRY_MS, session.expiresAt);
     return [{ status: 'authenticated', seq, session, retryAt }, [{ type: 'scheduleRenewal', at: retryAt }]];
   }
   // case-15: a refused renewal ends the session, with the reason.
-  const reason = refused ? new CartoAuthError(ERR_LOGIN_REQUIRED, 'Renewal refused', { cause: error, oauthError: error.oauthError ?? error.code }) : error;
+  const reason = refused
+    ? new CartoAuthError(ERR_LOGIN_REQUIRED, 'Renewal refused', {
+        cause: error,
+        oauthError: error.oauthError ?? error.code,
+      })
+    : error;
   return [{ status: 'unauthenticated', seq, error: reason }, END_SESSION];
 }
 
 /** Auth0's `/v2/logout` URL. False or empty options are left out (case-27). */
 export function logoutUrl(config: SpaMachineConfig, options: LogoutOptions): string {
   const url = new URL(config.logoutEndpoint);
-  url.search = new URLSearchParams({ client_id: config.clientId, returnTo: options.returnTo || config.logoutReturnTo }) + (options.federated === true ? '&federated' : '');
+  url.search =
+    new URLSearchParams({ client_id: config.clientId, returnTo: options.returnTo || config.logoutReturnTo }) +
+    (options.federated === true ? '&federated' : '');
   return url.href;
 }
 
@@ -310,10 +389,17 @@ export function decideToken(state: SpaState, now: number): TokenDecision {
   if (state.status === 'authenticated') {
     const { session, retryAt = 0 } = state;
     const valid = now < session.expiresAt;
-    if (now < session.renewAt || (now < retryAt && valid)) return { kind: 'fresh', token: session.accessToken };
+    if (now < session.renewAt || (now < retryAt && valid))
+      return { kind: 'fresh', token: session.accessToken };
     return valid ? { kind: 'stale', token: session.accessToken } : { kind: 'stale' };
   }
-  if (state.status === 'loading' || state.status === 'exchanging' || state.status === 'renewing') return { kind: 'busy' };
+  if (state.status === 'loading' || state.status === 'exchanging' || state.status === 'renewing')
+    return { kind: 'busy' };
   const hint = state.status === 'idle' ? 'call start() first' : 'call login()';
-  return { kind: 'none', error: ('error' in state && state.error) || new CartoAuthError(ERR_NOT_AUTHENTICATED, `Not signed in: ${hint}`) };
+  return {
+    kind: 'none',
+    error:
+      ('error' in state && state.error) ||
+      new CartoAuthError(ERR_NOT_AUTHENTICATED, `Not signed in: ${hint}`),
+  };
 }

@@ -27,6 +27,7 @@ Options:
   --m2m-token-ttl SECONDS     M2M access token lifetime (default 86400)
   --no-refresh-tokens         never issue refresh tokens
   --redirect-uri URL          also allow this SPA callback/logout URL (repeatable)
+  --sql-timeout SECONDS       wall-clock limit of one SQL API query (default 5)
   --json                      print {"authUrl","apiUrl","issuer"} as one JSON line when ready;
                               exit when stdin closes
   --quiet                     do not log requests
@@ -56,6 +57,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
       'm2m-token-ttl': { type: 'string' },
       'no-refresh-tokens': { type: 'boolean' },
       'redirect-uri': { type: 'string', multiple: true },
+      'sql-timeout': { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -75,6 +77,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
       m2mTokenTtl: integer('m2m-token-ttl', values['m2m-token-ttl']),
       refreshTokens: values['no-refresh-tokens'] ? false : undefined,
       redirectUris: values['redirect-uri'],
+      sqlTimeout: integer('sql-timeout', values['sql-timeout']),
       quiet: values.quiet ?? false,
     },
   };

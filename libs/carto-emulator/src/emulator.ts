@@ -6,7 +6,8 @@ import type { EmulatorAdmin } from './admin-types.js';
 import { ApiTokenStore } from './api/api-tokens.js';
 import { createApiHandler } from './api/api-server.js';
 import { generateSigningKey, withKid } from './auth/keys.js';
-import { ensureTemplate, lazyDatabase } from './db/database.js';
+import { ensureTemplate } from './db/database.js';
+import { createSqlEngine } from './db/engine.js';
 import { createInProcessAdmin } from './http/admin.js';
 import { createFrontDoor, type Handler } from './http/front-door.js';
 import { resolveOptions, type EmulatorOptions } from './options.js';
@@ -83,7 +84,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const keyReady = resolved.signingKey ? withKid(resolved.signingKey) : generateSigningKey();
   templateReady.catch(() => undefined);
   keyReady.catch(() => undefined);
-  const database = lazyDatabase();
+  const sql = createSqlEngine({ timeoutMs: resolved.sqlTimeout * 1000 });
 
   const authHttp = createServer({ keepAliveTimeout: 5000 });
   const apiHttp = createServer({ keepAliveTimeout: 5000 });
@@ -107,11 +108,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const tokens = new ApiTokenStore(state.clock);
     state.onReset(() => tokens.clear());
     await templateReady;
-    const api = createApiHandler({ state, tokens, verify: auth.verify, database, apiUrl });
+    const api = createApiHandler({ state, tokens, verify: auth.verify, sql, apiUrl });
 
     openAuth(createFrontDoor('auth', state, auth.handler, resolved.log));
     openApi(createFrontDoor('api', state, api, resolved.log));
-    if (resolved.preloadDatabase) void database.get().catch(() => undefined);
+    if (resolved.preloadDatabase) void sql.start().catch(() => undefined);
 
     let closing: Promise<void> | undefined;
     return {
@@ -120,13 +121,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       issuer,
       admin: createInProcessAdmin(state),
       close() {
-        closing ??= Promise.all([stop(authHttp), stop(apiHttp)]).then(() => database.close());
+        closing ??= Promise.all([stop(authHttp), stop(apiHttp)]).then(() => sql.close());
         return closing;
       },
     };
   } catch (error) {
     await Promise.all([stop(authHttp), stop(apiHttp)]);
-    await database.close();
+    await sql.close();
     throw error;
   }
 }

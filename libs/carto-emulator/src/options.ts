@@ -35,6 +35,12 @@ export interface EmulatorOptions {
    * CPU either way). Default false: most emulators, in auth tests, never run SQL.
    */
   preloadDatabase?: boolean;
+  /**
+   * Wall-clock limit of one SQL API query, in seconds (whole or fractional). A query that runs longer is
+   * answered 504 and its copy of the database is replaced (PGlite ignores `statement_timeout`), so it
+   * cannot hold the other SQL requests. Default 5.
+   */
+  sqlTimeout?: number;
   /** Suppress request logging. Default false (requests are logged only when `log` is given). */
   quiet?: boolean;
   /** Receives one line per request when not quiet. Default: no logging. */
@@ -67,6 +73,8 @@ export interface ResolvedOptions {
   readonly webOrigins: readonly string[];
   readonly signingKey: JWK | undefined;
   readonly preloadDatabase: boolean;
+  /** Seconds. */
+  readonly sqlTimeout: number;
   readonly log: ((line: string) => void) | undefined;
 }
 
@@ -74,6 +82,14 @@ function positiveSeconds(name: string, value: number | undefined, fallback: numb
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value <= 0) {
     throw new TypeError(`${name} must be a positive whole number of seconds, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function positiveNumber(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`${name} must be a positive number of seconds, got ${String(value)}.`);
   }
   return value;
 }
@@ -112,6 +128,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     webOrigins,
     signingKey: options.signingKey,
     preloadDatabase: options.preloadDatabase ?? false,
+    sqlTimeout: positiveNumber('sqlTimeout', options.sqlTimeout, 5),
     log: options.quiet ? undefined : options.log,
   };
 }

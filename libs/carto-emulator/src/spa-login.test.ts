@@ -168,6 +168,20 @@ describe('SPA login (authorization code + PKCE)', () => {
     expect(claimsOf(tokens.access_token)['sub']).toBe('auth0|u_demo');
   });
 
+  it.each([[-3600], [3600]])(
+    'logs in and keeps the session with the emulator clock off by %p s (cookies expire in real time)',
+    async (offset) => {
+      await emulator.admin.setClockOffset(offset);
+      const agent = createUserAgent();
+      const login = await authorizeRequest(as);
+      expect(
+        callbackParams(await agent.login(login.url, { email: DEMO.users.demo, password: DEMO.password })),
+      ).toMatchObject({ code: expect.any(String), state: login.state });
+      const silent = await authorizeRequest(as, { prompt: 'none' });
+      expect(callbackParams(await agent.follow(silent.url))).toMatchObject({ code: expect.any(String) });
+    },
+  );
+
   it('answers prompt=none without a session with login_required', async () => {
     const pending = await authorizeRequest(as, { prompt: 'none' });
     const callback = await createUserAgent().follow(pending.url);

@@ -142,6 +142,36 @@ describe('Tokens API', () => {
       { grants: GRANTS, referers: ['http://127.0.0.1:5173/'], allowed_apis: ['sql'] },
       'Invalid referers',
     ],
+    [
+      'a referer with a path',
+      { grants: GRANTS, referers: ['https://app.example.com/path'], allowed_apis: ['sql'] },
+      'Invalid referers',
+    ],
+    [
+      'a referer with a query',
+      { grants: GRANTS, referers: ['https://app.example.com?x=1'], allowed_apis: ['sql'] },
+      'Invalid referers',
+    ],
+    [
+      'a referer that is not a URL',
+      { grants: GRANTS, referers: ['not a url'], allowed_apis: ['sql'] },
+      'Invalid referers',
+    ],
+    [
+      'a referer with another scheme',
+      { grants: GRANTS, referers: ['ftp://app.example.com'], allowed_apis: ['sql'] },
+      'Invalid referers',
+    ],
+    [
+      'a referer with an upper-case host',
+      { grants: GRANTS, referers: ['https://App.example.com'], allowed_apis: ['sql'] },
+      'Invalid referers',
+    ],
+    [
+      'a referer with the default port',
+      { grants: GRANTS, referers: ['https://app.example.com:443'], allowed_apis: ['sql'] },
+      'Invalid referers',
+    ],
     ['missing allowed_apis', { grants: GRANTS }, 'Invalid allowed_apis'],
     ['empty allowed_apis', { grants: GRANTS, allowed_apis: [] }, 'Invalid allowed_apis'],
     ['an unknown API', { grants: GRANTS, allowed_apis: ['sql', 'tiles'] }, 'Invalid allowed_apis'],
@@ -179,6 +209,17 @@ describe('Tokens API', () => {
       allowed_apis: ['sql'],
     });
     expect(created.status).toBe(201);
+  });
+
+  it('accepts origins as referers', async () => {
+    const referers = [
+      'http://127.0.0.1:5173',
+      'https://app.example.com',
+      'http://localhost:8080',
+      'http://[::1]:3000',
+    ];
+    const created = await create({ grants: GRANTS, referers, allowed_apis: ['sql'] });
+    expect(created).toMatchObject({ status: 201, body: { referers } });
   });
 
   it('accepts imports alone', async () => {

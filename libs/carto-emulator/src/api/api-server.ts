@@ -56,7 +56,7 @@ export function createApiHandler(ctx: ApiContext): Handler {
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       req.resume();
-      sendJson(res, error.status, error.body);
+      sendJson(res, error.status, error.body, error.headers);
     }
   };
 }

@@ -1,5 +1,5 @@
 /** What the API server's handlers share. */
-import type { LazyDatabase } from '../db/database.js';
+import type { SqlEngine } from '../db/engine.js';
 import type { OAuthVerifier } from '../oauth-verifier.js';
 import type { EmulatorState } from '../state.js';
 import type { ApiTokenStore } from './api-tokens.js';
@@ -10,8 +10,8 @@ export interface ApiContext {
   readonly tokens: ApiTokenStore;
   /** Verifies the authorization server's access tokens. */
   readonly verify: OAuthVerifier;
-  /** The demo database behind `carto_dw`, opened on the first query. */
-  readonly database: LazyDatabase;
+  /** The SQL engine over the demo database behind `carto_dw` (started on the first query). */
+  readonly sql: SqlEngine;
   /** The API server's base URL (`http://127.0.0.1:<port>`). */
   readonly apiUrl: string;
 }

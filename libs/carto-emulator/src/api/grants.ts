@@ -64,14 +64,6 @@ export function grantCovers(grant: TokenGrant, relation: readonly string[]): boo
   return false;
 }
 
-// Built-ins that run SQL given as text: the tables they read never show in the query's plan.
-const SQL_TEXT_RUNNERS = /\b(?:query|table|cursor|schema|database)_to_xml\w*|\bts_stat\b/i;
-
-/** Whether the query calls a built-in that runs other SQL, which a grant check cannot see into. */
-export function callsSqlTextRunner(sql: string): boolean {
-  return SQL_TEXT_RUNNERS.test(sql);
-}
-
 /** Whether a query grant on the connection holds exactly this SQL text. */
 export function queryGranted(grants: readonly TokenGrant[], connection: string, sql: string): boolean {
   const wanted = normalizeSql(sql);

@@ -2,6 +2,7 @@
  * Validation of Tokens API bodies with CARTO's rules and `{ error, description }` bodies (CARTO.md §1).
  */
 import { HttpError } from '../http/body.js';
+import { originOf } from '../http/url.js';
 import { findConnection } from './connections.js';
 import { ALLOWED_APIS, classifySource, type AllowedApi, type TokenGrant } from './grants.js';
 
@@ -50,10 +51,20 @@ function validateReferers(value: unknown): string[] {
   if (!Array.isArray(value) || value.some((referer) => typeof referer !== 'string' || !referer)) {
     throw invalid('Invalid referers', 'referers must be an array of non-empty strings');
   }
-  const withSlash = (value as string[]).find((referer) => referer.endsWith('/'));
+  const referers = value as string[];
+  const withSlash = referers.find((referer) => referer.endsWith('/'));
   if (withSlash)
     throw invalid('Invalid referers', `referer ${JSON.stringify(withSlash)} must not end with "/"`);
-  return value as string[];
+  // The SQL API compares referers with the request's origin, exactly: anything else could never match.
+  const notOrigin = referers.find((referer) => originOf(referer) !== referer);
+  if (notOrigin !== undefined) {
+    throw invalid(
+      'Invalid referers',
+      `referer ${JSON.stringify(notOrigin)} must be an origin as browsers send it: http(s)://host[:port], ` +
+        'lower-case host, no default port, path, query or fragment',
+    );
+  }
+  return referers;
 }
 
 function validateAllowedApis(value: unknown): AllowedApi[] {

@@ -3,11 +3,12 @@
  * it lacks (login page, sign-up, `/v2/logout`, `/userinfo`).
  */
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { JWK } from 'jose';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 
+import type { EmulatorClock } from '../clock.js';
 import { readText } from '../http/body.js';
 import type { Handler } from '../http/front-door.js';
 import { createOAuthVerifier, type OAuthVerifier } from '../oauth-verifier.js';
@@ -63,6 +64,38 @@ const auth0TokenScope: Middleware = async (ctx, next) => {
   if (body && typeof body === 'object' && granted) body['scope'] = granted;
 };
 
+/** A `Set-Cookie` line with its `Expires` date moved by `-offsetMs` (deletions, dated 1970, are kept). */
+function realTimeExpiry(cookie: string, offsetMs: number): string {
+  return cookie.replace(/;\s*expires=([^;]*)/gi, (attribute, date: string) => {
+    const time = Date.parse(date);
+    return Number.isNaN(time) || time <= 0
+      ? attribute
+      : `; expires=${new Date(time - offsetMs).toUTCString()}`;
+  });
+}
+
+/**
+ * Dates the response's cookies in real time. oidc-provider (through Koa's `cookies`) computes `Expires`
+ * from `Date.now()`, which follows the emulator's shifted clock, but browsers (and the testing user
+ * agent) expire cookies by their own, real, clock: with the clock set back an hour, the one-hour login
+ * interaction cookie would arrive already expired and no login could finish.
+ */
+function cookiesInRealTime(res: ServerResponse, clock: EmulatorClock): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function writeHeadInRealTime(this: ServerResponse, ...args: unknown[]) {
+    const offsetMs = clock.offsetMs;
+    const cookies = this.getHeader('set-cookie');
+    if (offsetMs !== 0 && cookies !== undefined) {
+      const lines = Array.isArray(cookies) ? cookies : [String(cookies)];
+      this.setHeader(
+        'set-cookie',
+        lines.map((line) => realTimeExpiry(line, offsetMs)),
+      );
+    }
+    return (writeHead as (...rest: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse['writeHead'];
+}
+
 /** Creates the provider for `auth.issuer` and its Auth0 routes. */
 export async function createAuthServer(auth: AuthContext, signingKey: JWK): Promise<AuthServer> {
   const cookieKeys = [randomBytes(32).toString('base64url')];
@@ -78,6 +111,7 @@ export async function createAuthServer(auth: AuthContext, signingKey: JWK): Prom
     verify,
     async handler(req, res) {
       await acceptJsonTokenRequest(req);
+      cookiesInRealTime(res, auth.state.clock);
       await callback(req, res);
     },
   };

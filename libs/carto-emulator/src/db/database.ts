@@ -19,22 +19,11 @@ import { fileURLToPath } from 'node:url';
 
 import type { PGlite } from '@electric-sql/pglite';
 
-import { DATABASE, READER_ROLE, SCHEMA_VERSION, SEED_SQL } from './seed.js';
+import { DATABASE, READER_ROLE, REVOKED_FUNCTIONS, SCHEMA_VERSION, SEED_SQL } from './seed.js';
 
 /** An open private copy of the demo database. */
 export interface Database {
   readonly pg: PGlite;
-  close(): Promise<void>;
-}
-
-/**
- * The demo database, opened on first use: loading it costs about a second of CPU, and most emulators
- * (auth-only tests) never run SQL.
- */
-export interface LazyDatabase {
-  /** Opens the database if needed; a failed open is retried on the next call. */
-  get(): Promise<Database>;
-  /** Closes the database if it was opened (waiting for an open in progress). */
   close(): Promise<void>;
 }
 
@@ -125,7 +114,11 @@ class BytesBlob extends Blob {
   }
 }
 
-/** Opens a private in-memory copy of the seeded demo database, connected as the read-only role. */
+/**
+ * Opens a private in-memory copy of the seeded demo database, with the session switched to the
+ * read-only role (see {@link READER_ROLE}), and checks that it took: the caller gets a session that is
+ * not a superuser and cannot execute {@link REVOKED_FUNCTIONS}, or an error.
+ */
 export async function openDatabase(): Promise<Database> {
   const [PGlite, tarball] = await Promise.all([
     loadPGlite(),
@@ -134,35 +127,42 @@ export async function openDatabase(): Promise<Database> {
   const pg = await PGlite.create({
     loadDataDir: new BytesBlob(tarball),
     database: DATABASE,
-    username: READER_ROLE,
     // Postgres numeric arrives as text; CARTO's SQL API answers numbers.
     parsers: { 1700: (value: string) => Number(value) },
   });
+  try {
+    await pg.exec(`SET SESSION AUTHORIZATION ${READER_ROLE}`);
+    const { rows } = await pg.query<{
+      session_user: string;
+      current_user: string;
+      superuser: boolean;
+      runnable: number;
+    }>(
+      `SELECT session_user::text AS session_user, current_user::text AS current_user,
+              (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) AS superuser,
+              (SELECT count(*)::int FROM pg_proc
+                WHERE proname = ANY ($1::text[]) AND has_function_privilege(oid, 'EXECUTE')) AS runnable`,
+      [REVOKED_FUNCTIONS],
+    );
+    const session = rows[0];
+    if (
+      session?.session_user !== READER_ROLE ||
+      session.current_user !== READER_ROLE ||
+      session.superuser !== false ||
+      session.runnable !== 0
+    ) {
+      throw new Error(
+        `The SQL session is not the restricted ${READER_ROLE} role: ${JSON.stringify(session)}`,
+      );
+    }
+  } catch (error) {
+    await pg.close().catch(() => undefined);
+    throw error;
+  }
   return {
     pg,
     async close() {
       await pg.close().catch(() => undefined);
-    },
-  };
-}
-
-/** Creates a {@link LazyDatabase}. */
-export function lazyDatabase(): LazyDatabase {
-  let opening: Promise<Database> | undefined;
-  let closed = false;
-  return {
-    get() {
-      if (closed) return Promise.reject(new Error('The emulator is closed.'));
-      opening ??= openDatabase();
-      opening.catch(() => {
-        opening = undefined;
-      });
-      return opening;
-    },
-    async close() {
-      closed = true;
-      const database = await opening?.catch(() => undefined);
-      await database?.close();
     },
   };
 }

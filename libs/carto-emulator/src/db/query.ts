@@ -1,9 +1,10 @@
 /**
- * Running user SQL: one statement (the extended protocol refuses more), inside a READ ONLY transaction
- * that is always rolled back, as the SELECT-only role.
+ * Running user SQL on the engine: only a statement Postgres can `EXPLAIN` (one SELECT/WITH/VALUES/TABLE
+ * query; `SET`, `RESET`, `DO`, `COMMIT`, `COPY` and other utility statements cannot be explained, and the
+ * extended protocol refuses a second statement), without writes in its plan, inside a READ ONLY
+ * transaction that is always rolled back, as the restricted reader role (`seed.ts`).
  */
-import type { PGlite } from '@electric-sql/pglite';
-
+import type { SqlEngine } from './engine.js';
 import { DATABASE } from './seed.js';
 
 /** A column of a result: name and CARTO's type name. */
@@ -65,25 +66,42 @@ function relationsOf(plan: unknown): string[][] {
   return [...found.values()];
 }
 
+/** Whether a plan writes (INSERT/UPDATE/DELETE/MERGE, also inside a WITH). */
+function writes(plan: unknown): boolean {
+  if (Array.isArray(plan)) return plan.some(writes);
+  if (typeof plan !== 'object' || plan === null) return false;
+  if ((plan as PlanNode)['Node Type'] === 'ModifyTable') return true;
+  return Object.values(plan).some((value) => typeof value === 'object' && writes(value));
+}
+
+/** A query the SQL API does not run, whatever the token (answered 400). */
+export class RefusedQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefusedQueryError';
+  }
+}
+
 /**
- * Runs `sql` read-only. With `check`, asks Postgres (EXPLAIN) which relations the query reads, so that
- * unqualified names, views and subqueries cannot slip past a grant check, and lets `check` refuse it.
+ * Runs `sql` read-only. First asks Postgres (EXPLAIN) for the plan: a statement that cannot be explained
+ * is refused with the database's error, a plan that writes with a {@link RefusedQueryError}. With
+ * `check`, the relations the plan reads (so that unqualified names, views and subqueries cannot slip
+ * past a grant check) are handed to `check`, which may throw to refuse the query.
  */
-export async function runReadOnly(pg: PGlite, sql: string, check?: RelationCheck): Promise<QueryOutput> {
-  return pg.transaction(async (tx) => {
-    await tx.exec('SET TRANSACTION READ ONLY');
-    if (check) {
-      const explained = await tx.query<Record<string, unknown>>(`EXPLAIN (VERBOSE, FORMAT JSON) ${sql}`);
-      check(relationsOf(explained.rows));
-    }
-    const result = await tx.query<Record<string, unknown>>(sql);
-    await tx.rollback();
-    return {
-      rows: result.rows,
-      schema: result.fields.map((field) => ({
-        name: field.name,
-        type: TYPE_NAMES[field.dataTypeID] ?? 'string',
-      })),
-    };
-  });
+export async function runReadOnly(
+  engine: SqlEngine,
+  sql: string,
+  check?: RelationCheck,
+): Promise<QueryOutput> {
+  const plan = await engine.explain(sql);
+  if (writes(plan)) throw new RefusedQueryError('The SQL API runs read-only queries: the query writes');
+  check?.(relationsOf(plan));
+  const result = await engine.run(sql);
+  return {
+    rows: result.rows,
+    schema: result.fields.map((field) => ({
+      name: field.name,
+      type: TYPE_NAMES[field.dataTypeID] ?? 'string',
+    })),
+  };
 }

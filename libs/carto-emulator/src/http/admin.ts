@@ -62,7 +62,7 @@ export async function handleAdmin(
         sendJson(res, 404, { error: 'Not Found', description: `No admin route ${route}` });
     }
   } catch (error) {
-    if (error instanceof HttpError) sendJson(res, error.status, error.body);
+    if (error instanceof HttpError) sendJson(res, error.status, error.body, error.headers);
     else throw error;
   }
 }

@@ -2,32 +2,80 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const LIMIT = 1024 * 1024;
+// Past the limit the rest of a body is read and dropped, so that the 413 reaches the client and its
+// keep-alive connection stays usable; past this much, the connection is closed instead.
+const DRAIN_LIMIT = 64 * 1024 * 1024;
 
-/** An error with the HTTP status and JSON body to answer with. */
+/** An error with the HTTP status and JSON body to answer with (and extra response headers). */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly body: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
   ) {
     super(typeof body['description'] === 'string' ? body['description'] : String(body['error']));
     this.name = 'HttpError';
   }
 }
 
-/** Reads the whole request body as text (at most 1 MiB). */
-export async function readText(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > LIMIT)
-      throw new HttpError(413, {
-        error: 'Payload Too Large',
-        description: 'The request body is larger than 1 MiB',
-      });
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+function tooLarge(headers: Record<string, string> = {}): HttpError {
+  return new HttpError(
+    413,
+    { error: 'Payload Too Large', description: 'The request body is larger than 1 MiB' },
+    headers,
+  );
+}
+
+/**
+ * Reads the whole request body as text (at most 1 MiB). A larger body is answered 413 once it has been
+ * read to the end (and dropped), so the connection can carry the next request; one over 64 MiB is
+ * refused at once with `Connection: close`.
+ */
+export function readText(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (req.readableEnded) {
+      resolve('');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= LIMIT) {
+        chunks.push(chunk);
+        return;
+      }
+      chunks.length = 0;
+      if (size > DRAIN_LIMIT) {
+        cleanup();
+        req.pause();
+        reject(tooLarge({ Connection: 'close' }));
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      if (size > LIMIT) reject(tooLarge());
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new Error('The client closed the connection before the end of the request body'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 /** Reads a JSON body; an empty body reads as `undefined`, invalid JSON throws a 400 {@link HttpError}. */

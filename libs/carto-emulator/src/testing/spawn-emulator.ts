@@ -24,6 +24,8 @@ export interface SpawnOptions {
   refreshTokens?: boolean;
   /** Extra allowed SPA callback/logout URLs (`--redirect-uri`). */
   redirectUris?: string[];
+  /** Wall-clock limit of one SQL API query in whole seconds (`--sql-timeout`). Default 5. */
+  sqlTimeout?: number;
   /** Log requests and pass the child's stderr through. Default false (`--quiet`). */
   verbose?: boolean;
   /** How long to wait for the emulator to be ready. Default 30000 ms. */
@@ -58,13 +60,14 @@ function flags(options: SpawnOptions): string[] {
     String(options.apiPort ?? 0),
   ];
   if (options.host) args.push('--host', options.host);
-  const ttls: [keyof SpawnOptions, string][] = [
+  const numeric: [keyof SpawnOptions, string][] = [
     ['accessTokenTtl', '--access-token-ttl'],
     ['idTokenTtl', '--id-token-ttl'],
     ['refreshTokenTtl', '--refresh-token-ttl'],
     ['m2mTokenTtl', '--m2m-token-ttl'],
+    ['sqlTimeout', '--sql-timeout'],
   ];
-  for (const [key, flag] of ttls) if (options[key] !== undefined) args.push(flag, String(options[key]));
+  for (const [key, flag] of numeric) if (options[key] !== undefined) args.push(flag, String(options[key]));
   if (options.refreshTokens === false) args.push('--no-refresh-tokens');
   for (const uri of options.redirectUris ?? []) args.push('--redirect-uri', uri);
   if (!options.verbose) args.push('--quiet');

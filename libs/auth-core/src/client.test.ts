@@ -1,4 +1,12 @@
-import { apiToken, createCartoAuth, memoryPorts, querySql, type AuthSnapshot, type ClockPort } from '.';
+import {
+  apiToken,
+  createCartoAuth,
+  memoryPorts,
+  querySql,
+  type AuthSnapshot,
+  type BroadcastPort,
+  type ClockPort,
+} from '.';
 import { REDIRECT_URI, countRequests, spaPage, useEmulator, waitFor } from '../test/harness';
 
 const emulator = useEmulator();
@@ -330,6 +338,39 @@ describe('the SPA client over HTTP', () => {
     const client = await page.signIn();
     client.logout({ federated: false, returnTo: '' });
     expect(new URL(page.nav.redirects.at(-1)!).searchParams.has('federated')).toBe(false);
+  });
+
+  it('case-02: a scheduled renewal and a manual getAccessToken() at once use the rotating refresh token once (one tab)', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    const before = await countRequests(emulator(), '/oauth/token');
+    page.clock.set(client.getSnapshot().expiresAt! - 30_000); // the renewal timer fires now...
+    const [a, b] = await Promise.all([client.getAccessToken(), client.getAccessToken({ forceRenew: true })]); // ...and callers ask too
+    expect(a).toBe(b);
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+    expect(client.getSnapshot()).toMatchObject({ status: 'authenticated' });
+    expect(client.getSnapshot().error).toBeUndefined(); // no invalid_grant from a reused refresh token
+  });
+
+  it('case-29: logging out in one tab signs the other tab out too (broadcast port)', async () => {
+    const listeners = new Set<(message: string) => void>();
+    const channel: BroadcastPort = {
+      post: (message) => listeners.forEach((listener) => listener(message)),
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => void listeners.delete(listener);
+      },
+    };
+    const first = spaPage(emulator());
+    const second = spaPage(emulator());
+    first.ports.broadcast = channel;
+    second.ports.broadcast = channel;
+    const tabA = await first.signIn();
+    const tabB = await second.signIn();
+    tabA.logout({ localOnly: true });
+    expect(tabB.getSnapshot().status).toBe('unauthenticated');
+    await expect(tabB.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
+    expect(second.nav.redirects).toHaveLength(1); // only its own login: the other tab does not redirect
   });
 
   it('case-30: by default tokens stay in memory; nothing token-like is written to any storage', async () => {

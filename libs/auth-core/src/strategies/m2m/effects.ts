@@ -76,6 +76,9 @@ export async function runEffect(
     }
   } catch (error) {
     if (effect.type !== 'requestToken') return undefined; // a failing shared cache must not break auth
-    return { type: 'tokenRequestFailed', seq: effect.seq, error: toCartoAuthError(error, context) };
+    const failure = toCartoAuthError(error, context);
+    // Name the client and endpoint: a wrong secret, client id or authDomain is the usual cause.
+    failure.message = `m2m client ${config.client.client_id} at ${config.server.token_endpoint}: ${failure.message}`;
+    return { type: 'tokenRequestFailed', seq: effect.seq, error: failure };
   }
 }

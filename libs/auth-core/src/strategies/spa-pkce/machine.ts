@@ -362,20 +362,19 @@ export function signupUrl(config: SpaMachineConfig, organization?: string): stri
   return url.href;
 }
 
-const PUBLIC_STATUS: Record<SpaState['status'], AuthSnapshot['status']> = {
-  idle: 'idle',
-  loading: 'loading',
-  redirecting: 'loading',
-  exchanging: 'loading',
-  authenticated: 'authenticated',
-  renewing: 'authenticated',
-  unauthenticated: 'unauthenticated',
-  error: 'error',
-};
-
 /** The public snapshot of an SPA client. */
 export function toSnapshot(state: SpaState): AuthSnapshot {
-  const snapshot: AuthSnapshot = { status: PUBLIC_STATUS[state.status], strategy: 'spa' };
+  // Machine-only states map onto the five public ones: a redirect or exchange is `loading`, renewing keeps the session.
+  const { status } = state;
+  const snapshot: AuthSnapshot = {
+    status:
+      status === 'redirecting' || status === 'exchanging'
+        ? 'loading'
+        : status === 'renewing'
+          ? 'authenticated'
+          : status,
+    strategy: 'spa',
+  };
   if ('session' in state) {
     snapshot.user = state.session.user;
     snapshot.expiresAt = state.session.expiresAt;

@@ -21,7 +21,7 @@ import { baseUrl } from './urls';
 /** Options of {@link createCartoAuth}. */
 export interface CartoAuthOptions {
   /** `apiToken(…)`, `spa(…)` or `m2m(…)`. */
-  strategy: Strategy<{ status: string }, never, never> | Strategy<never, never, never> | AnyStrategy;
+  strategy: AnyStrategy;
   /** The tenant's API base URL, e.g. `https://gcp-us-east1.api.carto.com`. */
   apiBaseUrl: string;
   /** Origins that may receive the token. Default: the origin of `apiBaseUrl` only (case-08). */

@@ -12,7 +12,7 @@ import {
   type CartoAuthClient,
 } from '@carto-auth/core';
 import { requestPhases, type RoundTrips } from './request-phases';
-import { emulatorTesting, type BenchEmulator } from './emulator-testing';
+import type { BenchEmulator } from './emulator-testing';
 
 /** The SPA's origin and callback: the angular-sample's, which the emulator always allows. */
 export const APP_ORIGIN = 'http://127.0.0.1:4200';
@@ -26,7 +26,7 @@ export const FIRST_QUERY = 'select name, population from demo.public.cities orde
 export async function cartoRoundTrips(
   emulator: BenchEmulator,
 ): Promise<RoundTrips & { client: CartoAuthClient }> {
-  const { DEMO, createUserAgent } = await emulatorTesting();
+  const { DEMO, createUserAgent } = await import('@carto-auth/emulator/testing');
   const browser = createUserAgent();
   const navigation = recordingNavigation(`${APP_ORIGIN}/`);
   // login() returns once the event is sent; the redirect follows when the PKCE challenge is computed.

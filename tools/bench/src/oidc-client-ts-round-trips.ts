@@ -14,7 +14,7 @@ import {
 } from 'oidc-client-ts';
 import { FIRST_QUERY, REDIRECT_URI } from './carto-round-trips';
 import { requestPhases, type RoundTrips } from './request-phases';
-import { emulatorTesting, type BenchEmulator } from './emulator-testing';
+import type { BenchEmulator } from './emulator-testing';
 
 /** `discovery`: `authority` only (its default); `metadata`: the endpoints given, no discovery document. */
 export type OidcClientTsSetup = 'discovery' | 'metadata';
@@ -24,7 +24,7 @@ export async function oidcClientTsRoundTrips(
   emulator: BenchEmulator,
   setup: OidcClientTsSetup,
 ): Promise<RoundTrips> {
-  const { DEMO, createUserAgent } = await emulatorTesting();
+  const { DEMO, createUserAgent } = await import('@carto-auth/emulator/testing');
   const browser = createUserAgent();
   const settings: UserManagerSettings = {
     authority: emulator.issuer,

@@ -3,7 +3,7 @@
  * calls; the emulator's request log must show exactly one token request (DESIGN §7).
  */
 import { createCartoAuth, m2m, manualClock, memoryPorts, type CartoAuthClient } from '@carto-auth/core';
-import { emulatorTesting, type BenchEmulator } from './emulator-testing';
+import type { BenchEmulator } from './emulator-testing';
 
 /** What the runs saw. */
 export interface SingleFlightResult {
@@ -27,7 +27,7 @@ export async function measureSingleFlight(
   emulator: BenchEmulator,
   { calls = 10_000, rounds = 5 }: { calls?: number; rounds?: number } = {},
 ): Promise<SingleFlightResult & { client: CartoAuthClient }> {
-  const { DEMO } = await emulatorTesting();
+  const { DEMO } = await import('@carto-auth/emulator/testing');
   const clock = manualClock(Date.now());
   const client = createCartoAuth({
     strategy: m2m({

@@ -1,15 +1,7 @@
+import { memoryStorage } from './ports.memory';
 import { randomBase64Url } from './random';
 import { systemClock } from './system-clock';
 import type { NavigationPort, Ports, StoragePort } from './types';
-
-function mapStorage(): StoragePort {
-  const entries = new Map<string, string>();
-  return {
-    get: (key) => entries.get(key) ?? null,
-    set: (key, value) => void entries.set(key, value),
-    remove: (key) => void entries.delete(key),
-  };
-}
 
 /** Navigation where there is no page (servers, SSR): nothing redirects (case-21). */
 const inertNavigation: NavigationPort = { currentUrl: () => 'about:blank', redirect() {}, replaceUrl() {} };
@@ -23,9 +15,9 @@ export function minimalPorts(): Ports {
     fetch: (input, init) => globalThis.fetch(input, init),
     clock: systemClock(),
     navigation: inertNavigation,
-    transientStorage: mapStorage(),
-    sessionStore: mapStorage(),
-    localStore: mapStorage(),
+    transientStorage: memoryStorage(),
+    sessionStore: memoryStorage(),
+    localStore: memoryStorage(),
     random: randomBase64Url,
   };
 }

@@ -3,29 +3,29 @@
  * cannot load inside Jest's module system.
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 import type { EmulatorAdmin } from '../admin-types';
+import type { EmulatorOptions } from '../options';
 import { createAdminClient } from './admin-client';
 
-/** Options of {@link spawnEmulator}; each maps to a CLI flag. */
-export interface SpawnOptions {
-  /** Default `127.0.0.1`. */
-  host?: string;
-  /** Default 0 (a free port). */
+/** Options of {@link spawnEmulator}: the emulator's own (each maps to a CLI flag), plus how to spawn it. */
+export interface SpawnOptions extends Pick<
+  EmulatorOptions,
+  | 'host'
+  | 'accessTokenTtl'
+  | 'idTokenTtl'
+  | 'refreshTokenTtl'
+  | 'm2mTokenTtl'
+  | 'refreshTokens'
+  | 'redirectUris'
+  | 'sqlTimeout'
+> {
+  /** Default 0 (a free port), unlike `startEmulator`'s 9010. */
   authPort?: number;
-  /** Default 0 (a free port). */
+  /** Default 0 (a free port), unlike `startEmulator`'s 9011. */
   apiPort?: number;
-  accessTokenTtl?: number;
-  idTokenTtl?: number;
-  refreshTokenTtl?: number;
-  m2mTokenTtl?: number;
-  /** False passes `--no-refresh-tokens`. */
-  refreshTokens?: boolean;
-  /** Extra allowed SPA callback/logout URLs (`--redirect-uri`). */
-  redirectUris?: string[];
-  /** Wall-clock limit of one SQL API query in whole seconds (`--sql-timeout`). Default 5. */
-  sqlTimeout?: number;
   /** Log requests and pass the child's stderr through. Default false (`--quiet`). */
   verbose?: boolean;
   /** How long to wait for the emulator to be ready. Default 30000 ms. */
@@ -47,8 +47,15 @@ export interface TestEmulator {
   close(): Promise<void>;
 }
 
-const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
-const CLI_PATH = path.join(PACKAGE_ROOT, 'src', 'cli.ts');
+/**
+ * The emulator package's folder, found when spawning rather than at import: under Jest (CommonJS) from
+ * `__dirname`; from an ES module (no `__dirname`) by resolving the package the way the caller would.
+ */
+function packageRoot(): string {
+  if (typeof __dirname === 'string') return path.resolve(__dirname, '..', '..');
+  const resolve = createRequire(path.join(process.cwd(), 'index.js')).resolve;
+  return path.dirname(resolve('@carto-auth/emulator/package.json'));
+}
 const STDERR_LIMIT = 16 * 1024;
 
 function flags(options: SpawnOptions): string[] {
@@ -88,11 +95,16 @@ function flags(options: SpawnOptions): string[] {
  * ```
  */
 export function spawnEmulator(options: SpawnOptions = {}): Promise<TestEmulator> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI_PATH, ...flags(options)], {
-    // `--import tsx` resolves from the working directory: the package's, which reaches the workspace's node_modules.
-    cwd: PACKAGE_ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const root = packageRoot();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'src', 'cli.ts'), ...flags(options)],
+    {
+      // `--import tsx` resolves from the working directory: the package's, which reaches the workspace's node_modules.
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {

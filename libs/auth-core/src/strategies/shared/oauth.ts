@@ -16,7 +16,7 @@ import {
   ERR_TOKEN_REQUEST_FAILED,
 } from '../../errors';
 import type { EffectContext } from '../../types';
-import { isLoopbackHost, trimSlashes } from '../../urls';
+import { isLoopbackHost } from '../../urls';
 
 /** Auth0's endpoints under a domain: known up front, so no discovery request is needed (DESIGN §7). */
 export function auth0Server(base: string): AuthorizationServer {

@@ -1,6 +1,6 @@
 import { CartoAuthError, ERR_TIMEOUT } from '../errors';
 import { minimalPorts } from './ports.minimal';
-import { randomBase64Url } from './random';
+import { generateRandomState } from 'oauth4webapi';
 import { systemClock } from './system-clock';
 import type { BroadcastPort, NavigationPort, Ports, StoragePort } from './types';
 
@@ -84,7 +84,7 @@ export function browserPorts(): Ports {
     sessionStore: webStorage('sessionStorage'),
     localStore: webStorage('localStorage'),
     broadcast: browserBroadcast(),
-    random: randomBase64Url,
+    random: generateRandomState,
   };
 }
 

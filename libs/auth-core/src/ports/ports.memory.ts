@@ -1,4 +1,4 @@
-import { randomBase64Url } from './random';
+import { generateRandomState } from 'oauth4webapi';
 import type { ClockPort, NavigationPort, Ports, StoragePort, TimerHandle } from './types';
 
 /** A {@link StoragePort} kept in a `Map`: nothing survives the process. */
@@ -97,6 +97,6 @@ export function memoryPorts(options: MemoryPortsOptions = {}): Ports {
     transientStorage: memoryStorage(),
     sessionStore: memoryStorage(),
     localStore: memoryStorage(),
-    random: randomBase64Url,
+    random: generateRandomState,
   };
 }

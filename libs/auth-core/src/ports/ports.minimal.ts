@@ -1,5 +1,5 @@
 import { memoryStorage } from './ports.memory';
-import { randomBase64Url } from './random';
+import { generateRandomState } from 'oauth4webapi';
 import { systemClock } from './system-clock';
 import type { NavigationPort, Ports, StoragePort } from './types';
 
@@ -18,7 +18,7 @@ export function minimalPorts(): Ports {
     transientStorage: memoryStorage(),
     sessionStore: memoryStorage(),
     localStore: memoryStorage(),
-    random: randomBase64Url,
+    random: generateRandomState,
   };
 }
 

@@ -71,24 +71,18 @@ export function toCartoAuthError(error: unknown, context: EffectContext): CartoA
   if (error instanceof CartoAuthError) return error;
   // fetch rejects with the signal's reason, which the runtime sets to a CartoAuthError.
   if (context.signal.aborted && context.signal.reason instanceof CartoAuthError) return context.signal.reason;
-  if (error instanceof ResponseBodyError) {
-    // 429 and 5xx say "not now", not "no": the caller may try again later.
-    const transient = error.status >= 500 || error.status === 429;
+  if (error instanceof ResponseBodyError || error instanceof AuthorizationResponseError) {
+    // A callback's `?error=` has no HTTP status; 429 and 5xx say "not now", not "no": retry later.
+    const { status } = error as Partial<ResponseBodyError>;
     return new CartoAuthError(
-      transient ? ERR_NETWORK : ERR_TOKEN_REQUEST_FAILED,
+      !status
+        ? ERR_AUTHORIZE_FAILED
+        : status >= 500 || status === 429
+          ? ERR_NETWORK
+          : ERR_TOKEN_REQUEST_FAILED,
       error.error_description ?? error.error,
-      {
-        cause: error,
-        oauthError: error.error,
-        status: error.status,
-      },
+      { cause: error, oauthError: error.error, status },
     );
-  }
-  if (error instanceof AuthorizationResponseError) {
-    return new CartoAuthError(ERR_AUTHORIZE_FAILED, error.error_description ?? error.error, {
-      cause: error,
-      oauthError: error.error,
-    });
   }
   const original = error as Error & { code?: string };
   const status =

@@ -197,6 +197,65 @@ describe.each(SAMPLES.map((sample) => [sample.name, sample] as const))(
       expect(await countAuthorize(shortLived.emulator)).toBe(1);
     });
 
+    it('case-02: two tabs sharing localStorage redeem each rotating refresh token once, and both keep working', async () => {
+      // 12 s tokens: both tabs schedule the renewal for the same moment (the second restored the first's session).
+      const ttlSeconds = 12;
+      const shared = await startSampleStack(sample, {
+        storages: ['local'],
+        emulator: { accessTokenTtl: ttlSeconds },
+      });
+      extraStacks.push(shared);
+      const first = await open('/', 'local', shared);
+      await first.loginAs(DEMO.users.demo);
+      const second = await first.openSibling();
+      await second.goto('/');
+      await second.waitForStatus('authenticated');
+      await second.waitForText('user-email', DEMO.users.demo);
+      const tokenRequests = async () =>
+        (await shared.emulator.admin.requests()).filter(
+          (r) => r.method === 'POST' && r.path === '/oauth/token' && r.status !== 0,
+        );
+      // Two renewal rounds: the second proves the first left no reused (hence revoked) token behind.
+      await eventually(
+        async () => (await tokenRequests()).length >= 3,
+        async () => `fewer than two renewals reached the token endpoint. ${await first.describe()}`,
+        (2 * ttlSeconds + 10) * 1000,
+      );
+      await sleep(QUIET_MS);
+      // No invalid_grant: the tab that waited for the lock took the answer its holder left.
+      expect((await tokenRequests()).filter((r) => r.status !== 200)).toEqual([]);
+      const redeemed = [...first.requests, ...second.requests]
+        .filter((r) => r.method === 'POST' && r.url.pathname === '/oauth/token')
+        .map((r) => new URLSearchParams(r.postData ?? '').get('refresh_token'))
+        .filter((token): token is string => token !== null);
+      expect(redeemed.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(redeemed).size).toBe(redeemed.length); // each refresh token redeemed once, across both tabs
+      for (const t of [first, second]) {
+        await t.waitForStatus('authenticated');
+        expect(await t.byTestId('error').count()).toBe(0);
+      }
+      await second.click('run-query');
+      await second.byTestId('query-table').locator('tr:has(td)').first().waitFor();
+      expect(second.pageErrors).toEqual([]);
+
+      // The lock's note (IndexedDB) holds tokens: logging out removes it with the stored session.
+      const storedTokens = () =>
+        first.page.evaluate(
+          () =>
+            new Promise<number>((resolve) => {
+              const opening = indexedDB.open('carto-auth');
+              opening.onsuccess = () => {
+                const count = opening.result.transaction('notes').objectStore('notes').count();
+                count.onsuccess = () => resolve(count.result + localStorage.length);
+              };
+            }),
+        );
+      expect(await storedTokens()).toBe(2); // the session in localStorage, the last rotation in the note
+      await first.newDocumentAfter(() => first.click('logout'));
+      await first.waitForStatus('unauthenticated');
+      expect(await storedTokens()).toBe(0);
+    });
+
     it('logs out, ending the emulator session, so the next login shows the login form again', async () => {
       const t = await open('/');
       await t.loginAs(DEMO.users.demo);

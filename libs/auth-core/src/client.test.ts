@@ -352,6 +352,55 @@ describe('the SPA client over HTTP', () => {
     expect(client.getSnapshot().error).toBeUndefined(); // no invalid_grant from a reused refresh token
   });
 
+  /** Two tabs of one origin with `storage: 'local'`: they share localStorage and, unless told otherwise, the lock. */
+  async function twoTabsSharingLocalStorage(lock: 'shared lock' | 'no lock') {
+    const first = spaPage(emulator());
+    const second = spaPage(emulator());
+    second.ports.localStore = first.ports.localStore;
+    second.ports.lock = lock === 'shared lock' ? first.ports.lock : undefined;
+    if (lock === 'no lock') first.ports.lock = undefined;
+    const tabA = await first.signIn({ storage: 'local' });
+    const tabB = second.client({ storage: 'local' });
+    expect((await tabB.start()).status).toBe('authenticated'); // restored from the shared storage
+    /** Moves both tabs' clocks into the renewal window (their timers fire) and asks both for a token. */
+    const renewBoth = () => {
+      const at = tabA.getSnapshot().expiresAt! - 30_000;
+      first.clock.set(at);
+      second.clock.set(at);
+      return Promise.allSettled([tabA.getAccessToken(), tabB.getAccessToken()]);
+    };
+    return { tabA, tabB, renewBoth };
+  }
+
+  it('case-02: two tabs sharing a rotating refresh token redeem it once; the waiting tab takes the result (lock port)', async () => {
+    const { tabA, tabB, renewBoth } = await twoTabsSharingLocalStorage('shared lock');
+    for (let round = 1; round <= 2; round++) {
+      const before = await countRequests(emulator(), '/oauth/token');
+      const [a, b] = await renewBoth();
+      expect(a).toMatchObject({ status: 'fulfilled' });
+      expect(b).toEqual(a); // the same new access token in both tabs
+      expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+      for (const tab of [tabA, tabB]) {
+        expect(tab.getSnapshot()).toMatchObject({ status: 'authenticated' });
+        expect(tab.getSnapshot().error).toBeUndefined(); // no invalid_grant: no token was reused
+      }
+    }
+  });
+
+  it('case-02 (control): without a lock port, two tabs redeem the same refresh token and the server revokes it', async () => {
+    const { tabA, tabB, renewBoth } = await twoTabsSharingLocalStorage('no lock');
+    const before = await countRequests(emulator(), '/oauth/token');
+    await renewBoth();
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(2);
+    const statuses = [tabA, tabB].map((tab) => tab.getSnapshot());
+    expect(statuses).toContainEqual(
+      expect.objectContaining({
+        status: 'unauthenticated',
+        error: expect.objectContaining({ code: 'login_required' }),
+      }),
+    );
+  });
+
   it('case-29: logging out in one tab signs the other tab out too (broadcast port)', async () => {
     const listeners = new Set<(message: string) => void>();
     const channel: BroadcastPort = {

@@ -47,6 +47,7 @@ export type { CartoAuthErrorCode, CartoAuthErrorDetails } from './errors';
 export type {
   BroadcastPort,
   ClockPort,
+  LockPort,
   NavigationPort,
   Ports,
   StoragePort,
@@ -54,7 +55,13 @@ export type {
 } from './ports/types';
 export { browserPorts, defaultPorts } from './ports/ports.browser';
 export { minimalPorts } from './ports/ports.minimal';
-export { manualClock, memoryPorts, memoryStorage, recordingNavigation } from './ports/ports.memory';
+export {
+  manualClock,
+  memoryLock,
+  memoryPorts,
+  memoryStorage,
+  recordingNavigation,
+} from './ports/ports.memory';
 export type { ManualClock, MemoryPortsOptions, RecordingNavigation } from './ports/ports.memory';
 
 export { querySql, MAX_GET_URL_LENGTH } from './carto/sql';

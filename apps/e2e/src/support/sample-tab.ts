@@ -79,6 +79,11 @@ export class SampleTab {
     return new SampleTab(context, page, origin, emulator);
   }
 
+  /** A second tab in the same context: same origin, same localStorage, same Web Locks. */
+  async openSibling(): Promise<SampleTab> {
+    return new SampleTab(this.context, await this.context.newPage(), this.origin, this.emulator);
+  }
+
   /** The element with this `data-testid`. */
   byTestId(id: string): Locator {
     return this.page.getByTestId(id);

@@ -2,7 +2,7 @@ import { CartoAuthError, ERR_TIMEOUT } from '../errors';
 import { minimalPorts } from './ports.minimal';
 import { generateRandomState } from 'oauth4webapi';
 import { systemClock } from './system-clock';
-import type { BroadcastPort, NavigationPort, Ports, StoragePort } from './types';
+import type { BroadcastPort, LockPort, NavigationPort, Ports, StoragePort } from './types';
 
 /** `true` when running in a page or worker with a DOM-like global scope. */
 export function isBrowserEnvironment(): boolean {
@@ -68,6 +68,59 @@ function browserBroadcast(): BroadcastPort | undefined {
   };
 }
 
+/**
+ * One IndexedDB request in its own transaction, resolved once committed: a transaction that starts
+ * later, in any tab, sees it. Best effort, and never left pending (the caller holds a lock meanwhile):
+ * where IndexedDB fails (some private modes) it resolves `null` and nothing is passed on.
+ */
+function noteRequest(
+  mode: IDBTransactionMode,
+  action: (notes: IDBObjectStore) => IDBRequest,
+): Promise<unknown> {
+  return new Promise((resolve) => {
+    const fail = () => resolve(null);
+    try {
+      const opening = indexedDB.open('carto-auth');
+      opening.onupgradeneeded = () => opening.result.createObjectStore('notes');
+      opening.onerror = fail;
+      opening.onsuccess = () => {
+        const db = opening.result;
+        try {
+          const transaction = db.transaction('notes', mode);
+          const request = action(transaction.objectStore('notes'));
+          transaction.oncomplete = () => resolve(request.result);
+          transaction.onerror = transaction.onabort = fail;
+        } catch {
+          fail();
+        } finally {
+          db.close(); // takes effect once the transaction is done
+        }
+      };
+    } catch {
+      fail();
+    }
+  });
+}
+
+/** The Web Locks API, shared by every tab of the origin (secure contexts only; loopback counts). */
+function webLocks(): LockPort | undefined {
+  const locks = globalThis.navigator?.locks;
+  if (!locks || typeof indexedDB === 'undefined') return undefined;
+  return {
+    async run(name, signal, task) {
+      return locks.request(name, { signal }, () =>
+        task({
+          read: async () => ((await noteRequest('readonly', (notes) => notes.get(name))) as string) ?? null,
+          write: async (value) =>
+            void (await noteRequest('readwrite', (notes) =>
+              value === null ? notes.delete(name) : notes.put(value, name),
+            )),
+        }),
+      );
+    },
+  };
+}
+
 /** Ports for a web page: `window.location`, Web Storage, BroadcastChannel and a hidden iframe. */
 export function browserPorts(): Ports {
   const navigation: NavigationPort = {
@@ -84,6 +137,7 @@ export function browserPorts(): Ports {
     sessionStore: webStorage('sessionStorage'),
     localStore: webStorage('localStorage'),
     broadcast: browserBroadcast(),
+    lock: webLocks(),
     random: generateRandomState,
   };
 }

@@ -1,5 +1,5 @@
 import { generateRandomState } from 'oauth4webapi';
-import type { ClockPort, NavigationPort, Ports, StoragePort, TimerHandle } from './types';
+import type { ClockPort, LockPort, NavigationPort, Ports, StoragePort, TimerHandle } from './types';
 
 /** A {@link StoragePort} kept in a `Map`: nothing survives the process. */
 export function memoryStorage(): StoragePort & { readonly entries: Map<string, string> } {
@@ -78,6 +78,32 @@ export function recordingNavigation(
   return nav;
 }
 
+/**
+ * A {@link LockPort} for one process: holders of a name run one after the other, in request order, and
+ * share its note. Give two clients the same one to model two tabs of an origin.
+ */
+export function memoryLock(): LockPort {
+  const queues = new Map<string, Promise<unknown>>();
+  const notes = memoryStorage();
+  return {
+    run(name, signal, task) {
+      const note = {
+        read: async () => notes.get(name),
+        write: async (value: string | null) => (value === null ? notes.remove(name) : notes.set(name, value)),
+      };
+      const granted = (queues.get(name) ?? Promise.resolve()).then(() => {
+        signal.throwIfAborted();
+        return task(note);
+      });
+      const released = granted.catch(() => undefined);
+      queues.set(name, released);
+      // Forget the queue once nobody holds or waits for the lock.
+      void released.then(() => queues.get(name) === released && queues.delete(name));
+      return granted;
+    },
+  };
+}
+
 /** Options for {@link memoryPorts}. */
 export interface MemoryPortsOptions {
   clock?: ClockPort;
@@ -97,6 +123,7 @@ export function memoryPorts(options: MemoryPortsOptions = {}): Ports {
     transientStorage: memoryStorage(),
     sessionStore: memoryStorage(),
     localStore: memoryStorage(),
+    lock: memoryLock(),
     random: generateRandomState,
   };
 }

@@ -43,6 +43,30 @@ export interface BroadcastPort {
   subscribe(listener: (message: string) => void): () => void;
 }
 
+/**
+ * A short text the holders of one lock pass on to each other, read and written only while holding it.
+ * It must be consistent across tabs (IndexedDB in browsers): localStorage is not, a write can reach
+ * another tab after that tab already holds the lock.
+ */
+export interface LockNote {
+  read(): Promise<string | null>;
+  /** `null` deletes the note. */
+  write(value: string | null): Promise<void>;
+}
+
+/**
+ * Mutual exclusion across the tabs of one origin (the Web Locks API in browsers), with a note for the
+ * next holder. Tabs that share stored tokens redeem their shared, rotating refresh token under it and
+ * leave the answer in the note, so that token is never used twice (case-02).
+ */
+export interface LockPort {
+  /**
+   * Runs `task` once no other holder has the lock called `name`, and releases it when `task` settles.
+   * Rejects with `signal.reason` when `signal` aborts before the lock is granted.
+   */
+  run<T>(name: string, signal: AbortSignal, task: (note: LockNote) => Promise<T>): Promise<T>;
+}
+
 /** Everything the runtime may touch, injected into `createCartoAuth({ ports })`. */
 export interface Ports {
   fetch: typeof fetch;
@@ -55,6 +79,8 @@ export interface Ports {
   /** Storage for `storage: 'local'`. */
   localStore: StoragePort;
   broadcast?: BroadcastPort | undefined;
+  /** Without one, tabs sharing `storage: 'local'` may race to redeem one refresh token. */
+  lock?: LockPort | undefined;
   /** 32 bytes from a CSPRNG, base64url-encoded: PKCE verifiers and `state` values. */
   random(): string;
 }

@@ -15,7 +15,7 @@ import type { Claims } from '../../claims';
 import { CartoAuthError, ERR_LOGIN_REQUIRED } from '../../errors';
 import type { StoragePort } from '../../ports/types';
 import type { EffectContext } from '../../types';
-import { requestOptions, toCartoAuthError, toTokenSet } from '../shared/oauth';
+import { requestOptions, toCartoAuthError, toTokenSet, type TokenSet } from '../shared/oauth';
 import type { PendingLogin, SpaEffect, SpaEvent, SpaSession } from './machine';
 
 /** Where the SPA keeps its tokens: memory by default (case-30). */
@@ -53,6 +53,12 @@ export async function runEffect(
     const states = read<unknown>(transient, key('consumed'));
     return Array.isArray(states) ? states.filter((state): state is string => typeof state === 'string') : [];
   };
+  const failed = (seq: number, error: unknown): SpaEvent => ({
+    type: 'tokenRequestFailed',
+    seq,
+    error: toCartoAuthError(error, context),
+    at: clock.now(),
+  });
   const tokens = async (seq: number, request: () => Promise<TokenEndpointResponse>): Promise<SpaEvent> => {
     try {
       const result = await request();
@@ -63,7 +69,7 @@ export async function runEffect(
         receivedAt: clock.now(),
       };
     } catch (error) {
-      return { type: 'tokenRequestFailed', seq, error: toCartoAuthError(error, context), at: clock.now() };
+      return failed(seq, error);
     }
   };
   switch (effect.type) {
@@ -86,20 +92,42 @@ export async function runEffect(
     }
     case 'exchangeCode':
       return tokens(effect.seq, () => exchangeCode(config, context, effect.callbackUrl, effect.pending));
-    case 'refreshTokens':
-      return tokens(effect.seq, async () =>
-        processRefreshTokenResponse(
-          config.server,
-          config.client,
-          await refreshTokenGrantRequest(
+    case 'refreshTokens': {
+      const { seq, refreshToken } = effect;
+      const redeem = () =>
+        tokens(seq, async () =>
+          processRefreshTokenResponse(
             config.server,
             config.client,
-            None(),
-            effect.refreshToken,
-            requestOptions(config.server, context),
+            await refreshTokenGrantRequest(
+              config.server,
+              config.client,
+              None(),
+              refreshToken,
+              requestOptions(config.server, context),
+            ),
           ),
-        ),
-      );
+        );
+      // Tabs sharing `storage: 'local'` share one rotating refresh token (case-02): redeem it under a
+      // cross-tab lock and leave the answer in the lock's note for tabs that wait with the same token.
+      const { lock } = ports;
+      if (config.storage !== 'local' || !lock) return redeem();
+      try {
+        return await lock.run(key('refresh'), context.signal, async (note) => {
+          const rotation = shaped<Rotation>(parse(await note.read()), ROTATION_SHAPE);
+          if (rotation?.from === refreshToken && typeof rotation.tokens.accessToken === 'string')
+            return { type: 'tokensReceived', seq, tokens: rotation.tokens, receivedAt: rotation.receivedAt };
+          const event = await redeem();
+          if (event.type === 'tokensReceived') {
+            const next: Rotation = { from: refreshToken, tokens: event.tokens, receivedAt: event.receivedAt };
+            await note.write(JSON.stringify(next));
+          }
+          return event;
+        });
+      } catch (error) {
+        return failed(seq, error); // aborted or timed out while another tab held the lock
+      }
+    }
     case 'silentAuthorize':
       return tokens(effect.seq, async () => {
         if (!navigation.silentAuthorize)
@@ -122,6 +150,10 @@ export async function runEffect(
       return;
     case 'clearSession':
       tokenStore?.remove(key('session'));
+      // The note holds tokens too. With a signal of its own: a login right after the logout aborts
+      // the work in flight, and this must still happen.
+      if (config.storage === 'local')
+        await ports.lock?.run(key('refresh'), new AbortController().signal, (note) => note.write(null));
       return;
     case 'consumeCallback':
       transient.remove(key('pending'));
@@ -175,6 +207,15 @@ export async function authorizeUrl(config: SpaEffectConfig, pending: PendingLogi
   return url.href;
 }
 
+/** The answer to one refresh, left for the tabs that hold the same refresh token (`from`). */
+interface Rotation {
+  from: string;
+  tokens: TokenSet;
+  receivedAt: number;
+}
+
+const ROTATION_SHAPE = { from: 'string', tokens: 'object', receivedAt: 'number' };
+
 const SESSION_SHAPE = {
   accessToken: 'string',
   expiresAt: 'number',
@@ -195,7 +236,16 @@ function shaped<T>(value: unknown, shape: Record<string, string>): T | undefined
 /** Reads JSON from storage; corrupted or unreadable storage is the same as empty storage. */
 function read<T>(storage: StoragePort, key: string): T | undefined {
   try {
-    return JSON.parse(storage.get(key) ?? 'null') ?? undefined;
+    return parse(storage.get(key));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses stored JSON; anything unparsable is the same as nothing stored. */
+function parse<T>(text: string | null): T | undefined {
+  try {
+    return JSON.parse(text ?? 'null') ?? undefined;
   } catch {
     return undefined;
   }

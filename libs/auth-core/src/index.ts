@@ -3,6 +3,8 @@
  * M2M OAuth client. Every export of the package is listed here.
  */
 export { createCartoAuth } from './client';
+export { guardRoute, settledSnapshot } from './guard';
+export type { GuardDecision } from './guard';
 export type { CartoAuthClient, CartoAuthOptions, GetAccessTokenOptions, InspectedTransition } from './client';
 export type {
   AuthSnapshot,

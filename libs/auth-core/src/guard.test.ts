@@ -1,0 +1,76 @@
+import { apiToken, createCartoAuth, guardRoute, settledSnapshot } from '.';
+import { REDIRECT_URI, spaPage, useEmulator, waitFor } from '../test/harness';
+
+const emulator = useEmulator();
+
+describe('guardRoute', () => {
+  it('lets a signed-in client through at once', async () => {
+    const auth = createCartoAuth({
+      strategy: apiToken({ token: 't' }),
+      apiBaseUrl: 'https://api.example.com',
+    });
+    await expect(guardRoute(auth, '/data')).resolves.toBe('allow');
+  });
+
+  it('case-24: waits until start() has processed the callback, then lets the user through without a login', async () => {
+    const page = spaPage(emulator());
+    const first = page.client();
+    await first.start();
+    page.nav.url = await page.loginAt(first, undefined, { returnTo: '/data' });
+    const landing = page.client();
+    const decision = guardRoute(landing, '/data'); // asked before start(), as a router does on the callback
+    void landing.start();
+    await expect(decision).resolves.toBe('allow');
+    expect(page.nav.redirects).toHaveLength(1); // only the login that was clicked
+  });
+
+  it('case-04: after a failed login (access_denied) decides error and starts no new login', async () => {
+    const page = spaPage(emulator());
+    const first = page.client();
+    await first.start();
+    await first.login();
+    await waitFor(() => page.nav.redirects.length === 1);
+    const state = new URL(page.nav.redirects[0]!).searchParams.get('state');
+    page.nav.url = `${REDIRECT_URI}?error=access_denied&error_description=denied&state=${state}`;
+    const landing = page.client();
+    await landing.start();
+    await expect(guardRoute(landing, '/data')).resolves.toBe('error');
+    expect(page.nav.redirects).toHaveLength(1);
+  });
+
+  it('starts exactly one login, coming back to the guarded path, when nobody is signed in', async () => {
+    const page = spaPage(emulator());
+    const auth = page.client();
+    await auth.start();
+    await expect(guardRoute(auth, '/data?x=1')).resolves.toBe('login');
+    await waitFor(() => page.nav.redirects.length === 1);
+    expect(
+      JSON.stringify([
+        ...(page.ports.transientStorage as unknown as { entries: Map<string, string> }).entries.values(),
+      ]),
+    ).toContain('/data?x=1');
+  });
+});
+
+describe('settledSnapshot', () => {
+  it('resolves with the first settled snapshot and leaves no subscription behind', async () => {
+    const auth = createCartoAuth({
+      strategy: apiToken({ token: 't' }),
+      apiBaseUrl: 'https://api.example.com',
+    });
+    let active = 0;
+    const counted = {
+      ...auth,
+      subscribe(listener: Parameters<typeof auth.subscribe>[0]) {
+        active++;
+        const stop = auth.subscribe(listener);
+        return () => {
+          active--;
+          stop();
+        };
+      },
+    };
+    await expect(settledSnapshot(counted)).resolves.toMatchObject({ status: 'authenticated' });
+    expect(active).toBe(0);
+  });
+});

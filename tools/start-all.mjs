@@ -93,6 +93,28 @@ const samples = [
         'angular-sample',
       ]),
   },
+  {
+    name: 'vue-sample',
+    url: 'http://127.0.0.1:5173',
+    when: () => existsSync(join(root, 'apps/vue-sample/project.json')),
+    start: () =>
+      run('vue-sample', process.execPath, [
+        join(root, 'node_modules/nx/dist/bin/nx.js'),
+        'serve',
+        'vue-sample',
+      ]),
+  },
+  {
+    name: 'svelte-sample',
+    url: 'http://127.0.0.1:5174',
+    when: () => existsSync(join(root, 'apps/svelte-sample/project.json')),
+    start: () =>
+      run('svelte-sample', process.execPath, [
+        join(root, 'node_modules/nx/dist/bin/nx.js'),
+        'serve',
+        'svelte-sample',
+      ]),
+  },
 ];
 const started = samples.filter((sample) => !sample.when || sample.when());
 for (const sample of started) sample.start();

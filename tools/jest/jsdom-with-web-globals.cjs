@@ -1,7 +1,7 @@
 /**
  * jsdom lacks several web globals that Node 20 has (TOOLCHAIN pitfall 3). Copy Node's in so
- * browser-like tests can load oauth4webapi; `crypto.getRandomValues` results are copied into the
- * jsdom realm so `instanceof Uint8Array` checks hold there.
+ * browser-like tests can load oauth4webapi; random values and digests are created in the jsdom realm
+ * so `instanceof Uint8Array` / `ArrayBuffer` checks hold there.
  */
 const { TestEnvironment } = require('jest-environment-jsdom');
 const { TextEncoder, TextDecoder } = require('node:util');
@@ -22,15 +22,26 @@ class JsdomWithWebGlobals extends TestEnvironment {
       structuredClone,
     });
     const subtle = globalThis.crypto.subtle;
-    g.crypto = {
-      subtle,
-      randomUUID: () => globalThis.crypto.randomUUID(),
-      getRandomValues: (array) => {
-        const bytes = globalThis.crypto.getRandomValues(new Uint8Array(array.length));
-        array.set(bytes);
-        return array;
-      },
+    // Digests come back as this test realm's ArrayBuffer, so oauth4webapi's `instanceof` checks hold.
+    const digest = async (algorithm, data) => {
+      const bytes = new Uint8Array(await subtle.digest(algorithm, data));
+      const copy = new g.Uint8Array(bytes.length);
+      copy.set(bytes);
+      return copy.buffer;
     };
+    // jsdom's `crypto` is an accessor without `subtle`: replace the property, do not assign to it.
+    Object.defineProperty(g, 'crypto', {
+      configurable: true,
+      value: {
+        subtle: { digest },
+        randomUUID: () => globalThis.crypto.randomUUID(),
+        getRandomValues: (array) => {
+          const bytes = globalThis.crypto.getRandomValues(new Uint8Array(array.length));
+          array.set(bytes);
+          return array;
+        },
+      },
+    });
   }
 }
 

@@ -60,6 +60,14 @@ export const SIZE_ENTRIES: readonly SizeEntry[] = [
     budget: BUDGETS.adapterIncrement,
   },
   {
+    id: 'vue-spa',
+    label: 'vue adapter + SPA',
+    group: 'carto-auth',
+    packageName: '@carto-auth/vue',
+    base: 'core-spa',
+    budget: BUDGETS.adapterIncrement,
+  },
+  {
     id: 'oauth4webapi-spa',
     label: 'oauth4webapi SPA subset (floor)',
     group: 'floor',

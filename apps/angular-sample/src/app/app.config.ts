@@ -9,7 +9,8 @@ import {
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { cartoAuthInterceptor, provideCartoAuth, spa } from '@carto-auth/angular';
 import { routes } from './app.routes';
-import { readSettings, SAMPLE_SETTINGS } from './settings';
+import { readSettings, spaOptionsFor } from '@carto-auth/sample-kit';
+import { SAMPLE_SETTINGS } from './settings';
 import { TransitionLog } from './transition-log';
 
 const settings = readSettings();
@@ -20,13 +21,7 @@ export const appConfig: ApplicationConfig = {
     provideBrowserGlobalErrorListeners(),
     provideRouter(routes, withComponentInputBinding()),
     provideCartoAuth({
-      strategy: spa({
-        clientId: settings.clientId,
-        redirectUri: `${window.location.origin}/callback`,
-        authDomain: settings.authDomain,
-        appUrl: settings.appUrl,
-        storage: settings.storage,
-      }),
+      strategy: spa(spaOptionsFor(settings, window.location.origin)),
       apiBaseUrl: settings.apiBaseUrl,
     }),
     // Requests made with HttpClient to the CARTO API origin get the bearer token; others are left alone.

@@ -1,11 +1,11 @@
 import { Component, computed, input } from '@angular/core';
-import type { City } from './data-demo';
+import { MAP_VIEW_BOX, MERIDIANS, mapPoints, PARALLELS, type City } from '@carto-auth/sample-kit';
 
 /** Cities as points on a plate carrée world (x = lon, y = -lat), sized by population; one circle per row. */
 @Component({
   selector: 'app-city-map',
   template: `
-    <svg data-testid="query-map" viewBox="-180 -90 360 180" role="img" aria-label="Map of the queried cities">
+    <svg data-testid="query-map" [attr.viewBox]="viewBox" role="img" aria-label="Map of the queried cities">
       <rect class="sea" x="-180" y="-90" width="360" height="180" />
       @for (x of meridians; track x) {
         <line class="graticule" [attr.x1]="x" y1="-90" [attr.x2]="x" y2="90" />
@@ -23,16 +23,8 @@ import type { City } from './data-demo';
 })
 export class CityMap {
   readonly cities = input.required<City[]>();
-  protected readonly meridians = [-120, -60, 0, 60, 120];
-  protected readonly parallels = [-60, -30, 0, 30, 60];
-  protected readonly points = computed(() => {
-    const cities = this.cities();
-    const largest = Math.max(1, ...cities.map((city) => city.population));
-    return cities.map((city) => ({
-      ...city,
-      x: city.lon,
-      y: -city.lat,
-      r: 1 + 3 * Math.sqrt(city.population / largest),
-    }));
-  });
+  protected readonly viewBox = MAP_VIEW_BOX;
+  protected readonly meridians = MERIDIANS;
+  protected readonly parallels = PARALLELS;
+  protected readonly points = computed(() => mapPoints(this.cities()));
 }

@@ -1,20 +1,16 @@
 import { DecimalPipe } from '@angular/common';
 import { Component, inject, signal } from '@angular/core';
-import { apiToken, CartoAuthService, createCartoAuth, querySql, tokensApi } from '@carto-auth/angular';
+import { CartoAuthService } from '@carto-auth/angular';
+import {
+  CONNECTION,
+  createScopedToken,
+  describeFailure,
+  QUERY,
+  queryCities,
+  type City,
+  type ScopedTokenResult,
+} from '@carto-auth/sample-kit';
 import { CityMap } from './city-map';
-
-/** A row of `demo.public.cities`, with numbers parsed (the SQL API may send numerics as strings). */
-export interface City {
-  name: string;
-  country: string;
-  population: number;
-  lat: number;
-  lon: number;
-}
-
-const CONNECTION = 'carto_dw';
-const QUERY =
-  'select name, country, population, lat, lon from demo.public.cities order by population desc limit 50';
 
 /** SQL through the signed-in client (table + map), and a scoped API access token used by a second client. */
 @Component({
@@ -81,38 +77,18 @@ export class DataDemo {
   protected readonly busy = signal(false);
   protected readonly failure = signal<string | undefined>(undefined);
   protected readonly cities = signal<City[] | undefined>(undefined);
-  protected readonly apiAccess = signal<{ token: string; rows: number } | undefined>(undefined);
+  protected readonly apiAccess = signal<ScopedTokenResult | undefined>(undefined);
 
   /** Runs the query with the signed-in user's token (the core's `querySql` over `auth.client.fetch`). */
   protected runQuery(): Promise<void> {
-    return this.attempt(async () => {
-      const { rows } = await querySql(this.auth.client, { connection: CONNECTION, query: QUERY });
-      this.cities.set(rows.map(toCity));
-    });
+    return this.attempt(async () => this.cities.set(await queryCities(this.auth.client)));
   }
 
-  /**
-   * Creates an API access token restricted to the cities table, the SQL API and this origin, then runs
-   * the same query with a second client that holds only that token (`apiToken` strategy).
-   */
+  /** A scoped API access token (cities table, SQL API, this origin), then the query with only that token. */
   protected createToken(): Promise<void> {
-    return this.attempt(async () => {
-      const created = await tokensApi(this.auth.client).create({
-        grants: [{ connection_name: CONNECTION, source: 'demo.public.cities' }],
-        allowed_apis: ['sql'],
-        referers: [window.location.origin],
-      });
-      const scoped = createCartoAuth({
-        strategy: apiToken({ token: created.token }),
-        apiBaseUrl: this.auth.client.apiBaseUrl,
-      });
-      try {
-        const { rows } = await querySql(scoped, { connection: CONNECTION, query: QUERY });
-        this.apiAccess.set({ token: created.token, rows: rows.length });
-      } finally {
-        scoped.stop();
-      }
-    });
+    return this.attempt(async () =>
+      this.apiAccess.set(await createScopedToken(this.auth.client, window.location.origin)),
+    );
   }
 
   private async attempt(work: () => Promise<void>): Promise<void> {
@@ -121,20 +97,9 @@ export class DataDemo {
     try {
       await work();
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      this.failure.set(`${code ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`);
+      this.failure.set(describeFailure(error));
     } finally {
       this.busy.set(false);
     }
   }
-}
-
-function toCity(row: Record<string, unknown>): City {
-  return {
-    name: String(row['name']),
-    country: String(row['country']),
-    population: Number(row['population']),
-    lat: Number(row['lat']),
-    lon: Number(row['lon']),
-  };
 }

@@ -1,41 +1,5 @@
 import { InjectionToken } from '@angular/core';
-import type { SpaStorageMode } from '@carto-auth/angular';
+import type { SampleSettings } from '@carto-auth/sample-kit';
 
-/** The sample's settings: the CARTO_* variables, defaulting to the local CARTO emulator. */
-export interface SampleSettings {
-  authDomain: string;
-  clientId: string;
-  apiBaseUrl: string;
-  organizationId: string;
-  storage: SpaStorageMode;
-  appUrl: string;
-}
-
-/** Emulator defaults (DESIGN §4); each one is overridden by its CARTO_* variable. */
-const DEFAULTS: Record<string, string> = {
-  CARTO_AUTH_DOMAIN: 'http://127.0.0.1:9010',
-  CARTO_CLIENT_ID: 'carto-spa-demo',
-  CARTO_API_BASE_URL: 'http://127.0.0.1:9011',
-  CARTO_ORGANIZATION_ID: 'org_acme',
-  CARTO_STORAGE: 'memory',
-  CARTO_APP_URL: 'http://127.0.0.1:9010/app',
-};
-
-/** Reads the runtime overrides that /env.js put on `window.__CARTO_ENV__` (see scripts/write-env.mjs). */
-export function readSettings(
-  overrides = (globalThis as { __CARTO_ENV__?: Record<string, string> }).__CARTO_ENV__ ?? {},
-): SampleSettings {
-  const value = (name: string) => overrides[name] || DEFAULTS[name] || '';
-  const storage = value('CARTO_STORAGE');
-  return {
-    authDomain: value('CARTO_AUTH_DOMAIN'),
-    clientId: value('CARTO_CLIENT_ID'),
-    apiBaseUrl: value('CARTO_API_BASE_URL'),
-    organizationId: value('CARTO_ORGANIZATION_ID'),
-    storage: storage === 'session' || storage === 'local' ? storage : 'memory',
-    appUrl: value('CARTO_APP_URL'),
-  };
-}
-
-/** The settings, for components that need them (the SSO organization). */
+/** The settings (CARTO_* variables via /env.js, see `readSettings` in sample-kit), for components that need them. */
 export const SAMPLE_SETTINGS = new InjectionToken<SampleSettings>('SAMPLE_SETTINGS');

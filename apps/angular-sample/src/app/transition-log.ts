@@ -1,7 +1,6 @@
 import { DestroyRef, inject, Injectable, signal } from '@angular/core';
 import { CartoAuthService } from '@carto-auth/angular';
-
-const MAX_LINES = 20;
+import { TRANSITION_LOG_LENGTH, transitionLine } from '@carto-auth/sample-kit';
 
 /** The latest transitions of the auth client, from its devtools hook `inspect`: `event → status`. */
 @Injectable({ providedIn: 'root' })
@@ -11,7 +10,9 @@ export class TransitionLog {
 
   constructor() {
     const stop = inject(CartoAuthService).client.inspect((_previous, event, next) =>
-      this.lines.update((lines) => [...lines, `${event.type} → ${next.status}`].slice(-MAX_LINES)),
+      this.lines.update((lines) =>
+        [...lines, transitionLine(event.type, next.status)].slice(-TRANSITION_LOG_LENGTH),
+      ),
     );
     inject(DestroyRef).onDestroy(stop);
   }

@@ -23,7 +23,12 @@ export interface SampleApp {
 }
 
 /** Shared by every browser sample: the core and the workspace settings. */
-export const COMMON_SOURCES = ['libs/auth-core/src', 'tsconfig.base.json', 'package-lock.json'];
+export const COMMON_SOURCES = [
+  'libs/auth-core/src',
+  'libs/sample-kit/src',
+  'tsconfig.base.json',
+  'package-lock.json',
+];
 
 export const SAMPLES: readonly SampleApp[] = [
   {
@@ -34,6 +39,20 @@ export const SAMPLES: readonly SampleApp[] = [
       'apps/angular-sample/src',
       'apps/angular-sample/project.json',
       'libs/auth-angular/src',
+      ...COMMON_SOURCES,
+    ],
+    guardedPath: '/data',
+  },
+  {
+    name: 'vue',
+    distDir: 'apps/vue-sample/dist',
+    build: 'npx nx build vue-sample',
+    sources: [
+      'apps/vue-sample/src',
+      'apps/vue-sample/index.html',
+      'apps/vue-sample/vite.config.mts',
+      'apps/vue-sample/project.json',
+      'libs/auth-vue/src',
       ...COMMON_SOURCES,
     ],
     guardedPath: '/data',

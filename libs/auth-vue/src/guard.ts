@@ -1,0 +1,35 @@
+import { guardRoute } from '@carto-auth/core';
+import { inject } from 'vue';
+import type { NavigationGuardWithThis, RouteLocationRaw } from 'vue-router';
+import { CARTO_AUTH, pluginMissing } from './plugin';
+
+/** Options of {@link createCartoAuthGuard}. */
+export interface CartoAuthGuardOptions {
+  /** Where to go when the login failed (snapshot status `error`). Default: stay (the navigation is cancelled). */
+  errorRoute?: RouteLocationRaw;
+}
+
+/**
+ * A vue-router guard (`beforeEnter` or `beforeEach`) built on the core's `guardRoute`: it waits until
+ * start-up and any login callback are processed (case-24), lets signed-in users through, never starts a
+ * login after a failed one (case-04), and otherwise starts one login that comes back to the route.
+ * On the server it cancels the navigation (case-21).
+ * @example
+ * { path: '/data', component: DataPage, beforeEnter: createCartoAuthGuard({ errorRoute: '/' }) }
+ */
+export function createCartoAuthGuard(
+  options: CartoAuthGuardOptions = {},
+): NavigationGuardWithThis<undefined> {
+  return async (to) => {
+    if (typeof window === 'undefined') return false;
+    // vue-router runs guards in the app's injection context.
+    const context = inject(CARTO_AUTH, null);
+    if (!context) throw pluginMissing('cartoAuthGuard');
+    const decision = await guardRoute(context.client, to.fullPath);
+    if (decision === 'allow') return true;
+    return decision === 'error' && options.errorRoute !== undefined ? options.errorRoute : false;
+  };
+}
+
+/** {@link createCartoAuthGuard} with default options. */
+export const cartoAuthGuard = createCartoAuthGuard();

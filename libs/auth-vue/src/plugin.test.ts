@@ -1,0 +1,185 @@
+import {
+  apiToken,
+  createCartoAuth,
+  memoryPorts,
+  recordingNavigation,
+  spa,
+  type CartoAuthClient,
+  type Ports,
+} from '@carto-auth/core';
+import { mount } from '@vue/test-utils';
+import { createApp, defineComponent, h, nextTick } from 'vue';
+import { createMemoryHistory, createRouter, type Router } from 'vue-router';
+import { createCartoAuthGuard, createCartoAuthPlugin, useCartoAuth } from '.';
+
+const API = 'https://gcp-us-east1.api.carto.com';
+const REDIRECT_URI = 'http://127.0.0.1:5173/callback';
+
+/** The tiny fixture component: the status and the user, through `useCartoAuth()`. */
+const Status = defineComponent({
+  setup() {
+    const { snapshot, isAuthenticated, user } = useCartoAuth();
+    return () =>
+      h('p', [
+        h('span', { 'data-testid': 'status' }, snapshot.value.status),
+        h('span', { 'data-testid': 'signed-in' }, String(isAuthenticated.value)),
+        h('span', { 'data-testid': 'email' }, user.value?.email ?? ''),
+      ]);
+  },
+});
+
+const tokenClient = () => createCartoAuth({ strategy: apiToken({ token: 'api-token' }), apiBaseUrl: API });
+
+/** An SPA client on in-memory ports: nothing leaves the test, redirects are recorded. */
+function spaClient(
+  url = 'http://127.0.0.1:5173/',
+  ports: Ports = memoryPorts({ navigation: recordingNavigation(url) }),
+) {
+  const client = createCartoAuth({
+    strategy: spa({ clientId: 'spa', redirectUri: REDIRECT_URI }),
+    apiBaseUrl: API,
+    ports,
+  });
+  return { client, ports, nav: ports.navigation as ReturnType<typeof recordingNavigation> };
+}
+
+async function until(condition: () => boolean, ms = 2_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('createCartoAuthPlugin + useCartoAuth', () => {
+  it('renders the snapshot and re-renders when it changes', async () => {
+    const plugin = createCartoAuthPlugin(tokenClient);
+    const wrapper = mount(Status, { global: { plugins: [plugin] } });
+    expect(wrapper.get('[data-testid=status]').text()).toBe('authenticated');
+    expect(wrapper.get('[data-testid=signed-in]').text()).toBe('true');
+    plugin.client.logout();
+    await nextTick();
+    expect(wrapper.get('[data-testid=status]').text()).toBe('unauthenticated');
+    expect(wrapper.get('[data-testid=signed-in]').text()).toBe('false');
+    wrapper.unmount();
+  });
+
+  it('starts the client on install in the browser, and `ready` settles once the start is done', async () => {
+    const { client } = spaClient();
+    const plugin = createCartoAuthPlugin(() => client);
+    const wrapper = mount(Status, { global: { plugins: [plugin] } });
+    await expect(plugin.ready).resolves.toMatchObject({ status: 'unauthenticated' });
+    await nextTick();
+    expect(wrapper.get('[data-testid=status]').text()).toBe('unauthenticated');
+    wrapper.unmount();
+  });
+
+  it('stops the client and drops its subscription when the app unmounts', async () => {
+    const client = tokenClient();
+    let active = 0;
+    const counted: CartoAuthClient = {
+      ...client,
+      subscribe(listener) {
+        active++;
+        const stop = client.subscribe(listener);
+        return () => {
+          active--;
+          stop();
+        };
+      },
+    };
+    const wrapper = mount(Status, { global: { plugins: [createCartoAuthPlugin(() => counted)] } });
+    expect(active).toBe(1);
+    wrapper.unmount();
+    expect(active).toBe(0);
+    await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('case-22: outside setup() useCartoAuth() throws a coded TypeError that says where to call it', () => {
+    expect(() => useCartoAuth()).toThrow(
+      expect.objectContaining({
+        name: 'TypeError',
+        code: 'invalid_config',
+        message: expect.stringContaining('inside setup()'),
+      }),
+    );
+  });
+
+  it('case-22: without the plugin useCartoAuth() throws a coded TypeError that names app.use(createCartoAuthPlugin(…))', () => {
+    const app = createApp(Status);
+    const failures: unknown[] = [];
+    app.config.errorHandler = (error) => void failures.push(error);
+    app.config.warnHandler = () => undefined; // Vue also notes that the failed setup() rendered nothing
+    app.mount(document.createElement('div'));
+    expect(failures).toEqual([
+      expect.objectContaining({
+        code: 'invalid_config',
+        message: expect.stringContaining('app.use(createCartoAuthPlugin('),
+      }),
+    ]);
+    app.unmount();
+  });
+
+  it('refuses to install one plugin (one client) into a second app', () => {
+    const plugin = createCartoAuthPlugin(tokenClient);
+    createApp(Status).use(plugin);
+    expect(() => createApp(Status).use(plugin)).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+    plugin.client.stop();
+  });
+});
+
+describe('cartoAuthGuard (vue-router)', () => {
+  const Page = defineComponent({ render: () => h('p', 'page') });
+
+  async function appWithRouter(client: CartoAuthClient): Promise<{ router: Router; unmount: () => void }> {
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/', component: Page },
+        { path: '/data', component: Page, beforeEnter: createCartoAuthGuard({ errorRoute: '/' }) },
+      ],
+    });
+    const app = createApp(defineComponent({ render: () => h('main') }));
+    app.use(createCartoAuthPlugin(() => client)).use(router);
+    app.mount(document.createElement('div'));
+    await router.push('/');
+    return { router, unmount: () => app.unmount() };
+  }
+
+  it('lets a signed-in user through', async () => {
+    const { router, unmount } = await appWithRouter(tokenClient());
+    await router.push('/data');
+    expect(router.currentRoute.value.fullPath).toBe('/data');
+    unmount();
+  });
+
+  it('cancels the navigation and starts one login that comes back to the route', async () => {
+    const { client, nav, ports } = spaClient();
+    const { router, unmount } = await appWithRouter(client);
+    await router.push('/data?page=2');
+    expect(router.currentRoute.value.fullPath).toBe('/');
+    await until(() => nav.redirects.length === 1);
+    expect(new URL(nav.redirects[0]!).pathname).toBe('/authorize');
+    expect(
+      JSON.stringify([...(ports.transientStorage as unknown as { entries: Map<string, string> }).entries]),
+    ).toContain('/data?page=2');
+    unmount();
+  });
+
+  it('case-04: after a failed login goes to errorRoute and starts no new login', async () => {
+    const first = spaClient();
+    await first.client.start();
+    await first.client.login();
+    await until(() => first.nav.redirects.length === 1);
+    const state = new URL(first.nav.redirects[0]!).searchParams.get('state');
+    first.nav.url = `${REDIRECT_URI}?error=access_denied&error_description=Denied&state=${state}`;
+    const { client } = spaClient(first.nav.url, first.ports);
+    const { router, unmount } = await appWithRouter(client);
+    await router.push('/data');
+    expect(router.currentRoute.value.fullPath).toBe('/');
+    expect(client.getSnapshot()).toMatchObject({ status: 'error', error: { code: 'authorize_failed' } });
+    expect(first.nav.redirects).toHaveLength(1);
+    unmount();
+    first.client.stop();
+  });
+});

@@ -1,8 +1,7 @@
 import { isPlatformBrowser } from '@angular/common';
 import { inject, PLATFORM_ID } from '@angular/core';
 import { Router, type CanActivateFn } from '@angular/router';
-import type { AuthSnapshot } from '@carto-auth/core';
-import { filter, firstValueFrom } from 'rxjs';
+import { guardRoute } from '@carto-auth/core';
 import { CartoAuthService } from './carto-auth-service';
 
 /** Options of {@link createCartoAuthGuard}. */
@@ -11,11 +10,9 @@ export interface CartoAuthGuardOptions {
   errorRoute?: string;
 }
 
-const settled = (snapshot: AuthSnapshot) => snapshot.status !== 'idle' && snapshot.status !== 'loading';
-
 /**
- * A route guard that waits until start-up and any login callback are processed (case-24), then lets
- * signed-in users through. A failed login (status `error`, e.g. `access_denied`) never starts a new
+ * A route guard on the core's `guardRoute`: it waits until start-up and any login callback are
+ * processed (case-24), then lets signed-in users through. A failed login (status `error`, e.g. `access_denied`) never starts a new
  * one (case-04, no redirect loop): the guard returns `false` or a `UrlTree` to `errorRoute`. Otherwise
  * it calls `login({ returnTo })` once and returns `false`. On the server it returns `false` (case-21).
  * @example
@@ -24,14 +21,13 @@ const settled = (snapshot: AuthSnapshot) => snapshot.status !== 'idle' && snapsh
 export function createCartoAuthGuard(options: CartoAuthGuardOptions = {}): CanActivateFn {
   return async (_route, state) => {
     if (!isPlatformBrowser(inject(PLATFORM_ID))) return false;
-    const auth = inject(CartoAuthService);
+    const { client } = inject(CartoAuthService);
     const router = inject(Router);
-    const snapshot = await firstValueFrom(auth.snapshot$.pipe(filter(settled)));
-    if (snapshot.status === 'authenticated') return true;
-    if (snapshot.status === 'error')
-      return options.errorRoute === undefined ? false : router.parseUrl(options.errorRoute);
-    await auth.login({ returnTo: state.url });
-    return false;
+    const decision = await guardRoute(client, state.url);
+    if (decision === 'allow') return true;
+    return decision === 'error' && options.errorRoute !== undefined
+      ? router.parseUrl(options.errorRoute)
+      : false;
   };
 }
 

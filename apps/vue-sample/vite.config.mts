@@ -11,6 +11,8 @@ const source = (path: string) => fileURLToPath(new URL(`../../${path}`, import.m
 export default defineConfig({
   root: import.meta.dirname,
   publicDir: 'tmp/runtime-config',
+  // Its own cache: `npm start` runs the Svelte sample's dev server beside this one.
+  cacheDir: '../../node_modules/.vite/vue-sample',
   plugins: [vue()],
   resolve: {
     // The workspace libraries from source, as tsconfig.base.json maps them.

@@ -68,6 +68,14 @@ export const SIZE_ENTRIES: readonly SizeEntry[] = [
     budget: BUDGETS.adapterIncrement,
   },
   {
+    id: 'svelte-spa',
+    label: 'svelte adapter + SPA',
+    group: 'carto-auth',
+    packageName: '@carto-auth/svelte',
+    base: 'core-spa',
+    budget: BUDGETS.adapterIncrement,
+  },
+  {
     id: 'oauth4webapi-spa',
     label: 'oauth4webapi SPA subset (floor)',
     group: 'floor',

@@ -57,4 +57,18 @@ export const SAMPLES: readonly SampleApp[] = [
     ],
     guardedPath: '/data',
   },
+  {
+    name: 'svelte',
+    distDir: 'apps/svelte-sample/dist',
+    build: 'npx nx build svelte-sample',
+    sources: [
+      'apps/svelte-sample/src',
+      'apps/svelte-sample/index.html',
+      'apps/svelte-sample/vite.config.mts',
+      'apps/svelte-sample/project.json',
+      'libs/auth-svelte/src',
+      ...COMMON_SOURCES,
+    ],
+    guardedPath: '/data',
+  },
 ];

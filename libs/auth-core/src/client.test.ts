@@ -369,7 +369,7 @@ describe('the SPA client over HTTP', () => {
       second.clock.set(at);
       return Promise.allSettled([tabA.getAccessToken(), tabB.getAccessToken()]);
     };
-    return { tabA, tabB, renewBoth };
+    return { first, second, tabA, tabB, renewBoth };
   }
 
   it('case-02: two tabs sharing a rotating refresh token redeem it once; the waiting tab takes the result (lock port)', async () => {
@@ -400,6 +400,100 @@ describe('the SPA client over HTTP', () => {
       }),
     );
   });
+
+  it('case-02: a tab that missed rotations takes the newest tokens instead of sending a spent refresh token', async () => {
+    const { tabA, tabB } = await twoTabsSharingLocalStorage('shared lock');
+    await tabA.getAccessToken({ forceRenew: true });
+    const newest = await tabA.getAccessToken({ forceRenew: true }); // two rotations tab B never saw
+    const before = await countRequests(emulator(), '/oauth/token');
+    await expect(tabB.getAccessToken({ forceRenew: true })).resolves.toBe(newest);
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(0);
+    await tabA.getAccessToken({ forceRenew: true }); // the family is still alive
+    expect(tabA.getSnapshot().error).toBeUndefined();
+  });
+
+  it('case-02: a tab waking after the newest tokens expired goes on from the newest refresh token', async () => {
+    const { second, tabA, tabB } = await twoTabsSharingLocalStorage('shared lock');
+    await tabA.getAccessToken({ forceRenew: true }); // tab B missed this rotation...
+    second.clock.set(tabA.getSnapshot().expiresAt! + 3_600_000); // ...and wakes after its tokens expired
+    const before = await countRequests(emulator(), '/oauth/token');
+    await expect(tabB.getAccessToken()).resolves.toBeTruthy();
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+    expect(tabB.getSnapshot()).toMatchObject({ status: 'authenticated' });
+    await expect(tabA.getAccessToken({ forceRenew: true })).resolves.toBeTruthy(); // nothing was revoked
+    expect(tabA.getSnapshot().error).toBeUndefined();
+  });
+
+  it('case-02: a note the lock port cannot write does not cost the tokens just received', async () => {
+    const first = spaPage(emulator());
+    const inner = first.ports.lock!;
+    first.ports.lock = {
+      run: (name, signal, task) =>
+        inner.run(name, signal, (note) =>
+          task({
+            read: note.read,
+            write: async (value) => {
+              if (value !== null) throw new Error('quota exceeded');
+              await note.write(value);
+            },
+          }),
+        ),
+    };
+    const tab = await first.signIn({ storage: 'local' });
+    const old = await tab.getAccessToken();
+    await expect(tab.getAccessToken({ forceRenew: true })).resolves.not.toBe(old);
+    await expect(tab.getAccessToken({ forceRenew: true })).resolves.toBeTruthy(); // its new refresh token works
+    expect(tab.getSnapshot().error).toBeUndefined();
+  });
+
+  it.each([
+    ['claims of the wrong type', { accessToken: 'forged', accessClaims: null }],
+    ['no access token', { refreshToken: 'r' }],
+    ['an expiry that is not a number', { accessToken: 'forged', expiresIn: 'soon' }],
+  ])('case-02: a tampered note (%s) is ignored and the tab renews for real', async (_what, tokens) => {
+    const page = spaPage(emulator());
+    const tab = await page.signIn({ storage: 'local' });
+    const old = await tab.getAccessToken();
+    const noteName = 'carto-auth:carto-spa-demo:refresh';
+    await page.ports.lock!.run(noteName, new AbortController().signal, async (note) => {
+      // A spent-list that names every token there is would make any tab adopt this note.
+      const session = JSON.parse(page.ports.localStore.get('carto-auth:carto-spa-demo:session')!);
+      const { calculatePKCECodeChallenge } = await import('oauth4webapi');
+      const spent = [await calculatePKCECodeChallenge(session.refreshToken)];
+      await note.write(JSON.stringify({ spent, tokens, receivedAt: page.clock.now() }));
+    });
+    const renewed = await tab.getAccessToken({ forceRenew: true });
+    expect(renewed).not.toBe(old);
+    expect(renewed).not.toBe('forged');
+    expect(tab.getSnapshot()).toMatchObject({ status: 'authenticated' });
+  });
+
+  it.each(['memory', 'local'] as const)(
+    'a token request whose fetch port ignores the abort still times out (storage %s), and frees the lock',
+    async (storage) => {
+      const page = spaPage(emulator());
+      const tab = await page.signIn({ storage });
+      const sent = page.ports.fetch;
+      let hanging = false;
+      page.ports.fetch = (input, init) => {
+        if (!String(input).endsWith('/oauth/token')) return sent(input, init);
+        hanging = true;
+        return new Promise(() => undefined); // never settles, whatever the signal says
+      };
+      const old = await tab.getAccessToken();
+      page.clock.set(tab.getSnapshot().expiresAt! - 30_000);
+      const token = tab.getAccessToken();
+      await waitFor(() => hanging);
+      page.clock.advance(10_000); // requestTimeoutMs
+      await expect(token).resolves.toBe(old); // still valid: kept, renewal retried later
+      const free = page.ports.lock!.run(
+        'carto-auth:carto-spa-demo:refresh',
+        new AbortController().signal,
+        async () => 'free',
+      );
+      await expect(free).resolves.toBe('free');
+    },
+  );
 
   it('case-29: logging out in one tab signs the other tab out too (broadcast port)', async () => {
     const listeners = new Set<(message: string) => void>();

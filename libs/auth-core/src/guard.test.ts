@@ -52,6 +52,44 @@ describe('guardRoute', () => {
   });
 });
 
+describe('guardRoute while the client is busy or gone', () => {
+  it('case-24: waits for a renewal the start-up began; a refused one leads to a login, not past the guard', async () => {
+    const page = spaPage(emulator());
+    const first = await page.signIn({ storage: 'session' });
+    page.clock.set(first.getSnapshot().expiresAt! + 60_000); // reload after the access token expired
+    first.stop();
+    await emulator().admin.fault({ path: '/oauth/token', status: 400, body: { error: 'invalid_grant' } });
+    const reloaded = page.client({ storage: 'session' });
+    const decision = guardRoute(reloaded, '/data');
+    void reloaded.start();
+    await expect(decision).resolves.toBe('login');
+    await waitFor(() => page.nav.redirects.length === 2); // the first sign-in's, then this login's
+    expect(reloaded.getSnapshot().status).toBe('loading'); // on its way to the login page
+  });
+
+  it('rejects with cancelled when the client is stopped before it settles, and leaves no listener', async () => {
+    const page = spaPage(emulator());
+    const first = page.client();
+    await first.start();
+    page.nav.url = await page.loginAt(first);
+    await emulator().admin.fault({ path: '/oauth/token', hang: true });
+    const auth = page.client();
+    void auth.start().catch(() => undefined);
+    const decision = guardRoute(auth, '/data');
+    auth.stop();
+    await expect(decision).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('an API-token client after logout: error, since no login exists for it', async () => {
+    const auth = createCartoAuth({
+      strategy: apiToken({ token: 't' }),
+      apiBaseUrl: 'https://api.example.com',
+    });
+    auth.logout();
+    await expect(guardRoute(auth, '/data')).resolves.toBe('error');
+  });
+});
+
 describe('settledSnapshot', () => {
   it('resolves with the first settled snapshot and leaves no subscription behind', async () => {
     const auth = createCartoAuth({

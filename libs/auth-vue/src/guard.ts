@@ -1,5 +1,5 @@
 import { guardRoute } from '@carto-auth/core';
-import { inject } from 'vue';
+import { hasInjectionContext, inject } from 'vue';
 import type { NavigationGuardWithThis, RouteLocationRaw } from 'vue-router';
 import { CARTO_AUTH, pluginMissing } from './plugin';
 
@@ -23,8 +23,8 @@ export function createCartoAuthGuard(
   return async (to) => {
     if (typeof window === 'undefined') return false;
     // vue-router runs guards in the app's injection context.
-    const context = inject(CARTO_AUTH, null);
-    if (!context) throw pluginMissing('cartoAuthGuard');
+    const context = hasInjectionContext() ? inject(CARTO_AUTH, null) : null;
+    if (!context) throw pluginMissing('cartoAuthGuard (vue-router 4.2 or newer runs guards in the app)');
     const decision = await guardRoute(context.client, to.fullPath);
     if (decision === 'allow') return true;
     return decision === 'error' && options.errorRoute !== undefined ? options.errorRoute : false;

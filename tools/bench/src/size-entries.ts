@@ -28,10 +28,11 @@ export interface SizeEntry {
 export const BUDGETS = { apiTokenOnly: 2048, coreSpa: 10240, adapterIncrement: 1536 } as const;
 
 /**
- * Core + SPA measured 12.7 KB on 2026-12-03, 13.2 KB once the cross-tab refresh lock (case-02: Web Locks
- * plus an IndexedDB note, about 480 B) landed. Until it reaches 10 KB, CI holds it below this.
+ * Core + SPA measured 12.7 KB on 2026-12-03, 13.4 KB once case-02 across tabs landed (Web Locks, an
+ * IndexedDB note with the spent refresh tokens, its validation: about 700 B). Until it reaches 10 KB,
+ * CI holds it below this.
  */
-export const CORE_SPA_CEILING = 13_300;
+export const CORE_SPA_CEILING = 13_500;
 
 /** Every row, ours first. Add an entry file and a row here for each new adapter (the test checks). */
 export const SIZE_ENTRIES: readonly SizeEntry[] = [

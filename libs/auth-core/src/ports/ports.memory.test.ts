@@ -54,6 +54,23 @@ describe('memoryLock', () => {
     await expect(next).resolves.toBe('next');
   });
 
+  it('rejects a waiter as soon as its signal aborts, while the holder still holds the lock', async () => {
+    const lock = memoryLock();
+    const { held, release } = await holdLock(lock);
+    const controller = new AbortController();
+    const waiting = lock.run('refresh', controller.signal, async () => 'ran');
+    const next = lock.run('refresh', open(), async () => 'next');
+    controller.abort(new Error('timed out'));
+    await expect(waiting).rejects.toThrow('timed out'); // without waiting for the holder
+    let nextRan = false;
+    void next.then(() => (nextRan = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(nextRan).toBe(false); // the next waiter still waits for the holder, not for the one who left
+    release();
+    await held;
+    await expect(next).resolves.toBe('next');
+  });
+
   it('rejects a waiter whose signal aborted before the lock was granted, without running its task', async () => {
     const lock = memoryLock();
     const { held, release } = await holdLock(lock);

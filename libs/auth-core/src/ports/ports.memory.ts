@@ -91,11 +91,17 @@ export function memoryLock(): LockPort {
         read: async () => notes.get(name),
         write: async (value: string | null) => (value === null ? notes.remove(name) : notes.set(name, value)),
       };
-      const granted = (queues.get(name) ?? Promise.resolve()).then(() => {
+      const previous = queues.get(name) ?? Promise.resolve();
+      const aborted = new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+      const granted = Promise.race([previous, aborted]).then(() => {
         signal.throwIfAborted();
         return task(note);
       });
-      const released = granted.catch(() => undefined);
+      // A waiter that gives up leaves its turn, not the lock: the next one still waits for `previous`.
+      const released = Promise.all([previous, granted.catch(() => undefined)]);
       queues.set(name, released);
       // Forget the queue once nobody holds or waits for the lock.
       void released.then(() => queues.get(name) === released && queues.delete(name));

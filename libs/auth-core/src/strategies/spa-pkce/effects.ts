@@ -17,6 +17,7 @@ import type { StoragePort } from '../../ports/types';
 import type { EffectContext } from '../../types';
 import { requestOptions, toCartoAuthError, toTokenSet, type TokenSet } from '../shared/oauth';
 import type { PendingLogin, SpaEffect, SpaEvent, SpaSession } from './machine';
+import { tokenTimes } from '../../timing';
 
 /** Where the SPA keeps its tokens: memory by default (case-30). */
 export type SpaStorageMode = 'memory' | 'session' | 'local';
@@ -61,7 +62,8 @@ export async function runEffect(
   });
   const tokens = async (seq: number, request: () => Promise<TokenEndpointResponse>): Promise<SpaEvent> => {
     try {
-      const result = await request();
+      // The abort wins even over a fetch port that ignores the signal: no request may hang the client.
+      const result = await Promise.race([request(), rejectWhenAborted(context.signal)]);
       return {
         type: 'tokensReceived',
         seq,
@@ -93,8 +95,8 @@ export async function runEffect(
     case 'exchangeCode':
       return tokens(effect.seq, () => exchangeCode(config, context, effect.callbackUrl, effect.pending));
     case 'refreshTokens': {
-      const { seq, refreshToken } = effect;
-      const redeem = () =>
+      const { seq } = effect;
+      const redeem = (refreshToken: string) =>
         tokens(seq, async () =>
           processRefreshTokenResponse(
             config.server,
@@ -109,18 +111,28 @@ export async function runEffect(
           ),
         );
       // Tabs sharing `storage: 'local'` share one rotating refresh token (case-02): redeem it under a
-      // cross-tab lock and leave the answer in the lock's note for tabs that wait with the same token.
+      // cross-tab lock. The lock's note holds the newest tokens and every refresh token spent for them
+      // (hashed), so a tab holding a spent one takes the newest answer or goes on from its refresh
+      // token, and never sends a spent one (the server would revoke the whole family).
       const { lock } = ports;
-      if (config.storage !== 'local' || !lock) return redeem();
+      if (config.storage !== 'local' || !lock) return redeem(effect.refreshToken);
       try {
         return await lock.run(key('refresh'), context.signal, async (note) => {
-          const rotation = shaped<Rotation>(parse(await note.read()), ROTATION_SHAPE);
-          if (rotation?.from === refreshToken && typeof rotation.tokens.accessToken === 'string')
-            return { type: 'tokensReceived', seq, tokens: rotation.tokens, receivedAt: rotation.receivedAt };
-          const event = await redeem();
+          const rotation = rotationOf(parse(await note.read()));
+          let current = effect.refreshToken;
+          if (rotation?.spent.includes(await hash(current))) {
+            const { tokens: newest, receivedAt } = rotation;
+            if (clock.now() < tokenTimes(receivedAt, newest.expiresIn, 0).expiresAt)
+              return { type: 'tokensReceived', seq, tokens: newest, receivedAt };
+            if (!newest.refreshToken) return redeem(current); // nothing newer to go on from
+            current = newest.refreshToken;
+          }
+          const event = await redeem(current);
           if (event.type === 'tokensReceived') {
-            const next: Rotation = { from: refreshToken, tokens: event.tokens, receivedAt: event.receivedAt };
-            await note.write(JSON.stringify(next));
+            const spent = [...(rotation?.spent ?? []), await hash(current)].slice(-MAX_SPENT);
+            const next: Rotation = { spent, tokens: event.tokens, receivedAt: event.receivedAt };
+            // Best effort: failing to leave a note must not throw away the tokens just received.
+            await note.write(JSON.stringify(next)).catch(() => undefined);
           }
           return event;
         });
@@ -207,14 +219,42 @@ export async function authorizeUrl(config: SpaEffectConfig, pending: PendingLogi
   return url.href;
 }
 
-/** The answer to one refresh, left for the tabs that hold the same refresh token (`from`). */
+/** The newest answer of a refresh-token family, and the (hashed) refresh tokens spent to get there. */
 interface Rotation {
-  from: string;
+  spent: string[];
   tokens: TokenSet;
   receivedAt: number;
 }
 
-const ROTATION_SHAPE = { from: 'string', tokens: 'object', receivedAt: 'number' };
+/** Spent refresh tokens the note remembers: far more rotations than a tab can miss. */
+const MAX_SPENT = 20;
+
+/** A refresh token's SHA-256 (base64url), as PKCE computes it: the note never holds a usable one. */
+const hash = (refreshToken: string) => calculatePKCECodeChallenge(refreshToken);
+
+/** A token set as a token response gives it: what reaches the machine from a note must look like this. */
+const TOKEN_SET_SHAPE = {
+  accessToken: 'string',
+  refreshToken: 'string?',
+  idToken: 'string?',
+  expiresIn: 'number?',
+  idClaims: 'object?',
+  accessClaims: 'object?',
+};
+
+/** A {@link Rotation} read back from the note, or `undefined` for anything else (another version, tampering). */
+function rotationOf(value: unknown): Rotation | undefined {
+  const note = shaped<Rotation>(value, { spent: 'object', tokens: 'object', receivedAt: 'number' });
+  return note && Array.isArray(note.spent) && shaped(note.tokens, TOKEN_SET_SHAPE) ? note : undefined;
+}
+
+/** Rejects with the signal's reason once it aborts. */
+function rejectWhenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
 
 const SESSION_SHAPE = {
   accessToken: 'string',
@@ -224,11 +264,18 @@ const SESSION_SHAPE = {
   user: 'object',
 };
 
-/** `value` if it has the fields of `shape` with the right `typeof`; anything else was tampered with or is stale. */
+/**
+ * `value` if it has the fields of `shape` with the right `typeof` (never `null`; a `?` suffix also
+ * allows the field to be absent); anything else was tampered with or is stale.
+ */
 function shaped<T>(value: unknown, shape: Record<string, string>): T | undefined {
   const record = value as Record<string, unknown> | null | undefined;
   return record &&
-    Object.entries(shape).every(([name, type]) => typeof record[name] === type && record[name] !== null)
+    Object.entries(shape).every(([name, type]) =>
+      record[name] === undefined
+        ? type.endsWith('?')
+        : typeof record[name] === type.replace('?', '') && record[name] !== null,
+    )
     ? (record as T)
     : undefined;
 }

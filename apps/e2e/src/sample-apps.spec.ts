@@ -271,6 +271,24 @@ describe.each(SAMPLES.map((sample) => [sample.name, sample] as const))(
       await t.waitForStatus('authenticated');
     });
 
+    it('Back from the login page leaves a usable page: not stuck loading, and Log in works again', async () => {
+      const t = await open('/');
+      await t.waitForStatus('unauthenticated');
+      await t.click('login');
+      await t.waitForLoginForm();
+      await t.page.goBack({ waitUntil: 'domcontentloaded' });
+      await t.waitForApp();
+      // Loaded afresh here (headless Chromium keeps no back/forward cache for these pages); a browser that
+      // shows it from the cache fires pageshow instead, covered by the core's test with the same name.
+      await t.waitForStatus('unauthenticated');
+      await t.click('login');
+      await t.waitForLoginForm();
+      await t.submitLoginForm(DEMO.users.demo);
+      await t.waitForApp();
+      await t.waitForStatus('authenticated');
+      expect(await t.byTestId('error').count()).toBe(0);
+    });
+
     it('signs in a member of the SSO organization with login-sso', async () => {
       const t = await open('/');
       await t.click('login-sso');

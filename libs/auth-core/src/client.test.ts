@@ -495,6 +495,31 @@ describe('the SPA client over HTTP', () => {
     },
   );
 
+  it('Back from the login page leaves a usable page (back/forward cache): a second login works', async () => {
+    const page = spaPage(emulator());
+    const client = page.client();
+    await client.start();
+    await client.login();
+    await waitFor(() => page.nav.redirects.length === 1);
+    expect(client.getSnapshot().status).toBe('loading'); // redirecting; then the user presses Back
+    page.nav.showFromCache();
+    await waitFor(() => client.getSnapshot().status === 'unauthenticated');
+    await client.login();
+    await waitFor(() => page.nav.redirects.length === 2);
+  });
+
+  it('Back from a re-login while signed in with stored tokens restores the session', async () => {
+    const page = spaPage(emulator());
+    await page.signIn({ storage: 'session' });
+    const client = page.client({ storage: 'session' });
+    await client.start();
+    await client.login({ prompt: 'login' });
+    await waitFor(() => page.nav.redirects.length === 2);
+    page.nav.showFromCache();
+    await waitFor(() => client.getSnapshot().status === 'authenticated');
+    await expect(client.getAccessToken()).resolves.toBeTruthy();
+  });
+
   it('case-29: logging out in one tab signs the other tab out too (broadcast port)', async () => {
     const listeners = new Set<(message: string) => void>();
     const channel: BroadcastPort = {

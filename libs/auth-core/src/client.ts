@@ -110,9 +110,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     (previous: AuthSnapshot, event: InspectedTransition, next: AuthSnapshot) => void
   >();
   const scope: EffectScope = { ports, send, timeoutMs: options.requestTimeoutMs ?? 10_000 };
-  const stopBroadcast = ports.broadcast?.subscribe(
-    (message) => message === 'logout' && send({ type: 'remoteLogout' }),
-  );
+  const disconnect = strategy.connect?.(scope);
 
   function send(event: CommonEvent | { type: string }): void {
     if (stopped) return;
@@ -227,7 +225,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
       if (stopped) return;
       stopped = true;
       for (const type of ['cancelRenewal', 'abortRequests']) strategy.runEffect({ type }, scope);
-      stopBroadcast?.();
+      disconnect?.();
       listeners.clear();
       inspectors.clear();
       changed.resolve();

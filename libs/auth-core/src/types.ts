@@ -110,4 +110,10 @@ export interface Strategy<S extends { status: string } = { status: string }, E =
   runEffect(effect: CommonEffect | F, scope: EffectScope): void;
   /** The ports used when `createCartoAuth` is given none: only what this strategy needs. */
   defaultPorts(): Ports;
+  /**
+   * Listens to the host for the client's lifetime (other tabs, the back/forward cache) and feeds what
+   * it hears into `scope.send`; returns the disconnect that `stop()` calls. Strategies without host
+   * events leave it out, which keeps their bundle small.
+   */
+  connect?(scope: EffectScope): () => void;
 }

@@ -29,10 +29,10 @@ export const BUDGETS = { apiTokenOnly: 2048, coreSpa: 10240, adapterIncrement: 1
 
 /**
  * Core + SPA measured 12.7 KB on 2026-12-03, 13.4 KB once case-02 across tabs landed (Web Locks, an
- * IndexedDB note with the spent refresh tokens, its validation: about 700 B). Until it reaches 10 KB,
- * CI holds it below this.
+ * IndexedDB note with the spent refresh tokens, its validation: about 700 B), 13.5 KB with the
+ * back/forward-cache restore. Until it reaches 10 KB, CI holds it below this.
  */
-export const CORE_SPA_CEILING = 13_500;
+export const CORE_SPA_CEILING = 13_600;
 
 /** Every row, ours first. Add an entry file and a row here for each new adapter (the test checks). */
 export const SIZE_ENTRIES: readonly SizeEntry[] = [

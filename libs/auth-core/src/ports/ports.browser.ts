@@ -128,6 +128,11 @@ export function browserPorts(): Ports {
     redirect: (url) => location.assign(url),
     replaceUrl: (url) => history.replaceState(history.state, '', url),
     silentAuthorize: frameSilentAuthorize,
+    onRestore(listener) {
+      const onShow = (event: PageTransitionEvent) => event.persisted && listener();
+      addEventListener('pageshow', onShow);
+      return () => removeEventListener('pageshow', onShow);
+    },
   };
   return {
     fetch: (input, init) => fetch(input, init),

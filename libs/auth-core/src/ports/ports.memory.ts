@@ -60,6 +60,8 @@ export function manualClock(startMs = 0): ManualClock {
 export interface RecordingNavigation extends NavigationPort {
   url: string;
   readonly redirects: string[];
+  /** Acts as the browser does when Back shows this page again from the back/forward cache. */
+  showFromCache(): void;
 }
 
 /** Creates a {@link RecordingNavigation} whose current page is `url`. */
@@ -67,12 +69,18 @@ export function recordingNavigation(
   url = 'http://127.0.0.1/',
   silentAuthorize?: NavigationPort['silentAuthorize'],
 ): RecordingNavigation {
+  const restoreListeners = new Set<() => void>();
   const nav: RecordingNavigation = {
     url,
     redirects: [],
     currentUrl: () => nav.url,
     redirect: (to) => void nav.redirects.push(to),
     replaceUrl: (to) => void (nav.url = to),
+    onRestore(listener) {
+      restoreListeners.add(listener);
+      return () => void restoreListeners.delete(listener);
+    },
+    showFromCache: () => restoreListeners.forEach((listener) => listener()),
   };
   if (silentAuthorize) nav.silentAuthorize = silentAuthorize;
   return nav;

@@ -35,6 +35,11 @@ export interface NavigationPort {
    * URL the server redirected back to (`redirectUri?code=…` or `?error=…`). Absent where impossible.
    */
   silentAuthorize?(authorizeUrl: string, redirectUri: string, timeoutMs: number): Promise<string>;
+  /**
+   * Calls `listener` when the page is shown again from the back/forward cache (Back from the login
+   * page after a redirect: the page's script state is the one it left with). Returns the unsubscribe.
+   */
+  onRestore?(listener: () => void): () => void;
 }
 
 /** Same-origin messages between tabs (logout in one tab signs out the others). */

@@ -324,4 +324,14 @@ describe('spa machine', () => {
     expect(state.status).toBe('unauthenticated');
     expect(types(effects)).toEqual(['abortRequests', 'cancelRenewal', 'clearSession']);
   });
+
+  it('a page shown again mid-redirect (Back from the login page) starts over; elsewhere the event is ignored', () => {
+    const [redirecting] = step(initial(), { type: 'loginRequested', now: 0, login, options: {} });
+    const fresh = { state: 'state-2', codeVerifier: 'verifier-2' };
+    const [state, effects] = step(redirecting, { type: 'pageRestored', login: fresh });
+    expect(state).toEqual({ status: 'loading', seq: redirecting.seq + 1, login: fresh });
+    expect(types(effects)).toEqual(['restore']);
+    const authenticated: SpaState = { status: 'authenticated', seq: 1, session };
+    expect(step(authenticated, { type: 'pageRestored', login: fresh })).toEqual([authenticated, []]);
+  });
 });

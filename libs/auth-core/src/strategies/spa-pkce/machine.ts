@@ -83,7 +83,9 @@ export type SpaEvent =
       consumedStates: string[];
     }
   | { type: 'tokensReceived'; seq: number; tokens: TokenSet; receivedAt: number }
-  | { type: 'tokenRequestFailed'; seq: number; error: CartoAuthError; at: number };
+  | { type: 'tokenRequestFailed'; seq: number; error: CartoAuthError; at: number }
+  /** The page was shown again from the back/forward cache, e.g. Back from the login page. */
+  | { type: 'pageRestored'; login: LoginSecrets };
 
 /** Effects the SPA runner executes. */
 export type SpaEffect =
@@ -125,6 +127,11 @@ export function transition(config: SpaMachineConfig, state: SpaState, event: Com
         : same;
     case 'restored':
       return status === 'loading' ? restore(config, state, event) : same;
+    case 'pageRestored':
+      // The redirect never finished: start over as on a page load (restores a stored session, if any).
+      return status === 'redirecting'
+        ? [{ status: 'loading', seq: seq + 1, login: event.login }, [{ type: 'restore' }]]
+        : same;
     case 'loginRequested':
       return status === 'redirecting'
         ? same

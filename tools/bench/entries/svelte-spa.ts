@@ -1,4 +1,4 @@
-// A Svelte app with CARTO login: the stores and the SPA strategy.
-import { createCartoAuthStores, spa } from '@carto-auth/svelte';
+// A Svelte app with CARTO login: the client, its stores, and the SPA strategy.
+import { createCartoAuth, createCartoAuthStores, spa } from '@carto-auth/svelte';
 
-export default [createCartoAuthStores, spa];
+export default [createCartoAuth, createCartoAuthStores, spa];

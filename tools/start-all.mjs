@@ -82,39 +82,17 @@ const samples = [
         TSX_TSCONFIG_PATH: 'apps/m2m-sample/tsconfig.json',
       }),
   },
-  {
-    name: 'angular-sample',
-    url: 'http://127.0.0.1:4200',
-    when: () => existsSync(join(root, 'apps/angular-sample/project.json')),
-    start: () =>
-      run('angular-sample', process.execPath, [
-        join(root, 'node_modules/nx/dist/bin/nx.js'),
-        'serve',
-        'angular-sample',
-      ]),
-  },
-  {
-    name: 'vue-sample',
-    url: 'http://127.0.0.1:5173',
-    when: () => existsSync(join(root, 'apps/vue-sample/project.json')),
-    start: () =>
-      run('vue-sample', process.execPath, [
-        join(root, 'node_modules/nx/dist/bin/nx.js'),
-        'serve',
-        'vue-sample',
-      ]),
-  },
-  {
-    name: 'svelte-sample',
-    url: 'http://127.0.0.1:5174',
-    when: () => existsSync(join(root, 'apps/svelte-sample/project.json')),
-    start: () =>
-      run('svelte-sample', process.execPath, [
-        join(root, 'node_modules/nx/dist/bin/nx.js'),
-        'serve',
-        'svelte-sample',
-      ]),
-  },
+  ...[
+    ['angular-sample', 4200],
+    ['vue-sample', 5173],
+    ['svelte-sample', 5174],
+  ].map(([name, port]) => ({
+    name,
+    url: `http://127.0.0.1:${port}`,
+    when: () => existsSync(join(root, `apps/${name}/project.json`)),
+    // `nx serve` writes the sample's /env.js first (its `config` target), then starts its dev server.
+    start: () => run(name, process.execPath, [join(root, 'node_modules/nx/dist/bin/nx.js'), 'serve', name]),
+  })),
 ];
 const started = samples.filter((sample) => !sample.when || sample.when());
 for (const sample of started) sample.start();

@@ -1,7 +1,8 @@
 import {
   createScopedToken,
-  describeFailure,
   queryCities,
+  runAction,
+  type ActionView,
   type City,
   type ScopedTokenResult,
 } from '@carto-auth/sample-kit';
@@ -33,23 +34,12 @@ export class DataDemo {
       this.apiAccess = await createScopedToken(this.client, this.origin);
     });
 
-  private async attempt(work: () => Promise<void>): Promise<void> {
-    this.busy = true;
-    this.failure = undefined;
-    try {
-      await work();
-    } catch (error) {
-      this.failure = describeFailure(error);
-    } finally {
-      this.busy = false;
-    }
+  private readonly view: ActionView = {
+    busy: (running) => (this.busy = running),
+    failed: (message) => (this.failure = message),
+  };
+
+  private attempt(work: () => Promise<void>): Promise<void> {
+    return runAction(this.view, work);
   }
 }
-
-const grouped = new Intl.NumberFormat('en-US');
-const twoDecimals = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-/** Population with thousands separators. */
-export const formatCount = (value: number) => grouped.format(value);
-/** Latitude or longitude with two decimals. */
-export const formatDegrees = (value: number) => twoDecimals.format(value);

@@ -48,6 +48,33 @@ export async function createScopedToken(client: CartoAuthClient, origin: string)
   }
 }
 
+/** Where a demo action shows that it runs and how it ended. */
+export interface ActionView {
+  busy(running: boolean): void;
+  failed(message: string | undefined): void;
+}
+
+/** Runs one demo action: busy while it runs; afterwards its failure as one line, or none. */
+export async function runAction(view: ActionView, work: () => Promise<void>): Promise<void> {
+  view.busy(true);
+  view.failed(undefined);
+  try {
+    await work();
+  } catch (error) {
+    view.failed(describeFailure(error));
+  } finally {
+    view.busy(false);
+  }
+}
+
+const grouped = new Intl.NumberFormat('en-US');
+const twoDecimals = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** A population with thousands separators. */
+export const formatCount = (value: number) => grouped.format(value);
+/** A latitude or longitude with two decimals. */
+export const formatDegrees = (value: number) => twoDecimals.format(value);
+
 /** One line for a failed demo action: the error's stable code when it has one, then its message. */
 export function describeFailure(error: unknown): string {
   const code = (error as { code?: string } | null)?.code;

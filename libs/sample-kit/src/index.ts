@@ -4,8 +4,17 @@
  */
 export { readSettings, spaOptionsFor } from './settings';
 export type { SampleSettings } from './settings';
-export { CONNECTION, QUERY, queryCities, createScopedToken, describeFailure } from './demo';
-export type { City, ScopedTokenResult } from './demo';
+export {
+  CONNECTION,
+  QUERY,
+  queryCities,
+  createScopedToken,
+  describeFailure,
+  runAction,
+  formatCount,
+  formatDegrees,
+} from './demo';
+export type { ActionView, City, ScopedTokenResult } from './demo';
 export { MAP_VIEW_BOX, MERIDIANS, PARALLELS, mapPoints } from './map';
 export type { MapPoint } from './map';
 export { expiryText, TRANSITION_LOG_LENGTH, transitionLine } from './countdown';

@@ -1,6 +1,17 @@
 import { apiToken, createCartoAuth, m2m } from '@carto-auth/core';
 import { DEMO, spawnEmulator, type TestEmulator } from '@carto-auth/emulator/testing';
-import { describeFailure, expiryText, mapPoints, queryCities, readSettings, spaOptionsFor } from '.';
+import { CartoAuthError, ERR_NETWORK } from '@carto-auth/core';
+import {
+  describeFailure,
+  expiryText,
+  formatCount,
+  formatDegrees,
+  mapPoints,
+  queryCities,
+  readSettings,
+  runAction,
+  spaOptionsFor,
+} from '.';
 
 describe('readSettings', () => {
   it('defaults to the emulator and takes the CARTO_* overrides from /env.js', () => {
@@ -18,6 +29,27 @@ describe('readSettings', () => {
     expect(spaOptionsFor(readSettings({}), 'http://127.0.0.1:5173').redirectUri).toBe(
       'http://127.0.0.1:5173/callback',
     );
+  });
+});
+
+describe('runAction', () => {
+  it('is busy while the work runs, then shows nothing or the failure with its code', async () => {
+    const shown: string[] = [];
+    const view = {
+      busy: (running: boolean) => shown.push(`busy ${running}`),
+      failed: (m?: string) => shown.push(`failed ${m}`),
+    };
+    await runAction(view, async () => void shown.push('work'));
+    expect(shown.splice(0)).toEqual(['busy true', 'failed undefined', 'work', 'busy false']);
+    await runAction(view, async () => {
+      throw new CartoAuthError(ERR_NETWORK, 'offline');
+    });
+    expect(shown).toEqual(['busy true', 'failed undefined', 'failed network_error: offline', 'busy false']);
+  });
+
+  it('formats populations and coordinates the same way in every sample', () => {
+    expect(formatCount(24870895)).toBe('24,870,895');
+    expect(formatDegrees(-46.6333)).toBe('-46.63');
   });
 });
 

@@ -4,9 +4,9 @@ import { CartoAuthService } from '@carto-auth/angular';
 import {
   CONNECTION,
   createScopedToken,
-  describeFailure,
   QUERY,
   queryCities,
+  runAction,
   type City,
   type ScopedTokenResult,
 } from '@carto-auth/sample-kit';
@@ -91,15 +91,10 @@ export class DataDemo {
     );
   }
 
-  private async attempt(work: () => Promise<void>): Promise<void> {
-    this.busy.set(true);
-    this.failure.set(undefined);
-    try {
-      await work();
-    } catch (error) {
-      this.failure.set(describeFailure(error));
-    } finally {
-      this.busy.set(false);
-    }
+  private attempt(work: () => Promise<void>): Promise<void> {
+    return runAction(
+      { busy: (running) => this.busy.set(running), failed: (message) => this.failure.set(message) },
+      work,
+    );
   }
 }

@@ -21,4 +21,6 @@ module.exports = {
     '^@carto-auth/emulator/testing$': path.join(__dirname, 'libs/carto-emulator/src/testing/index.ts'),
   },
   testMatch: ['**/?(*.)+(spec|test).ts'],
+  // Built packages carry a package.json too; only the sources are modules here.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

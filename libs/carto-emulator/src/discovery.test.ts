@@ -13,6 +13,36 @@ describe('discovery', () => {
     expect(emulator.issuer).toBe(`${emulator.authUrl}/`);
   });
 
+  it('answers its root URLs with what it is (printed by npm start) and favicons with 204', async () => {
+    const auth = await fetch(`${emulator.authUrl}/`);
+    expect(auth.status).toBe(200);
+    const page = await auth.text();
+    expect(page).toContain(emulator.issuer);
+    expect(page).toContain('/.well-known/openid-configuration');
+    expect(page).toContain(DEMO.users.demo);
+    const api = await fetch(`${emulator.apiUrl}/`);
+    expect(await api.json()).toMatchObject({ apis: expect.arrayContaining(['/v3/tokens']) });
+    for (const origin of [emulator.authUrl, emulator.apiUrl])
+      expect((await fetch(`${origin}/favicon.ico`)).status).toBe(204);
+  });
+
+  it('tells a user who opened a sample at localhost to use 127.0.0.1', async () => {
+    const authorize = new URL('/authorize', emulator.authUrl);
+    authorize.search = new URLSearchParams({
+      client_id: DEMO.spaClientId,
+      redirect_uri: 'http://localhost:4200/callback',
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'S256',
+      state: 's',
+    }).toString();
+    const response = await fetch(authorize);
+    const page = await response.text();
+    expect(page).toContain('invalid_redirect_uri');
+    expect(page).toContain('http://127.0.0.1:&lt;port&gt;');
+  });
+
   it('serves an OpenID configuration with Auth0 paths', async () => {
     const response = await fetch(`${emulator.authUrl}/.well-known/openid-configuration`);
     expect(response.status).toBe(200);

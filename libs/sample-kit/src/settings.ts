@@ -10,7 +10,7 @@ export interface SampleSettings {
   appUrl: string;
 }
 
-/** Emulator defaults (DESIGN §4); each one is overridden by its CARTO_* variable. */
+/** The local CARTO emulator's addresses and demo client; each one is overridden by its CARTO_* variable. */
 const DEFAULTS: Record<string, string> = {
   CARTO_AUTH_DOMAIN: 'http://127.0.0.1:9010',
   CARTO_CLIENT_ID: 'carto-spa-demo',

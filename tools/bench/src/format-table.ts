@@ -77,7 +77,7 @@ export function formatTable(results: BenchResults): string {
     ]);
   }
 
-  const header = ['measure', 'subject', 'result', 'detail', 'target (DESIGN §7)'];
+  const header = ['measure', 'subject', 'result', 'detail', 'target'];
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [
     `carto-auth bench, ${env.date}, ${env.commit}; Node ${env.node}, ${env.os}, ${env.cpus}, load ${env.loadAverage.toFixed(1)}`,

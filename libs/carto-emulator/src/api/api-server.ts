@@ -28,6 +28,13 @@ function decodeSegment(segment: string): string {
 async function route(req: IncomingMessage, res: ServerResponse, ctx: ApiContext, url: URL): Promise<void> {
   const segments = url.pathname.split('/').filter(Boolean).map(decodeSegment);
   const [first, second, third, fourth] = segments;
+  if (url.pathname === '/' && req.method === 'GET') {
+    return sendJson(res, 200, {
+      name: 'CARTO emulator APIs',
+      apis: ['GET /config.yaml', 'GET /accounts', '/v3/tokens', '/v3/sql/{connection}/query'],
+    });
+  }
+  if (url.pathname === '/favicon.ico') return sendEmpty(res, 204);
   if (url.pathname === '/config.yaml' && req.method === 'GET') return handleConfigYaml(res, ctx);
   if (url.pathname === '/accounts' && req.method === 'GET') return handleAccounts(req, res, ctx);
   if (first === 'v3' && second === 'tokens' && segments.length <= 3)

@@ -13,6 +13,7 @@ import { readText } from '../http/body.js';
 import type { Handler } from '../http/front-door.js';
 import { createOAuthVerifier, type OAuthVerifier } from '../oauth-verifier.js';
 import type { AuthContext } from './context.js';
+import { indexPage } from './html.js';
 import { publicJwk } from './keys.js';
 import type { Middleware } from './koa.js';
 import { loginRoutes } from './login.js';
@@ -102,6 +103,12 @@ export async function createAuthServer(auth: AuthContext, signingKey: JWK): Prom
   const provider = new Provider(auth.issuer, createProviderConfiguration(auth, signingKey, cookieKeys));
   const verify = await createOAuthVerifier(publicJwk(signingKey), auth.issuer, auth.state.clock);
   provider.use(auth0TokenScope);
+  provider.use(async (ctx, next) => {
+    if (ctx.method !== 'GET' || (ctx.path !== '/' && ctx.path !== '/favicon.ico')) return next();
+    if (ctx.path === '/favicon.ico') return void (ctx.status = 204); // no 404 in every login page's console
+    ctx.type = 'html';
+    ctx.body = indexPage(provider.issuer);
+  });
   provider.use(loginRoutes(provider));
   provider.use(signupRoutes(provider, auth));
   provider.use(logoutRoute(provider, auth));

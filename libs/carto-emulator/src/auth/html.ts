@@ -84,10 +84,30 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 
 /** A page for errors that cannot go back to the client (bad redirect URI, unknown client…). */
 export function errorPage(error: string, description: string): string {
+  // The usual cause of a refused redirect URI here: the sample was opened at localhost.
+  const hint =
+    error === 'invalid_redirect_uri'
+      ? '<p class="hint">The samples are registered at <code>http://127.0.0.1:&lt;port&gt;</code>, as CARTO registers exact origins: open them there, not at <code>localhost</code>.</p>'
+      : '';
   return layout(
     'Error',
     `<h1>Something went wrong</h1>
-<p class="error" role="alert"><strong>${escapeHtml(error)}</strong>${description ? `: ${escapeHtml(description)}` : ''}</p>`,
+<p class="error" role="alert"><strong>${escapeHtml(error)}</strong>${description ? `: ${escapeHtml(description)}` : ''}</p>${hint}`,
+  );
+}
+
+/** The auth server's root: what this server is and where to start. */
+export function indexPage(issuer: string): string {
+  return layout(
+    'Auth server',
+    `<h1>CARTO emulator</h1>
+<p>A local stand-in for <code>auth.carto.com</code> (an OpenID provider shaped like CARTO's Auth0 tenant).</p>
+<p>Issuer <code>${escapeHtml(issuer)}</code> · <a href="/.well-known/openid-configuration">discovery document</a></p>
+<p class="hint">Demo users (password <code>${escapeHtml(DEMO.password)}</code>): ${Object.values(DEMO.users)
+      .map((email) => `<code>${escapeHtml(email)}</code>`)
+      .join(
+        ', ',
+      )}. SPA client <code>${escapeHtml(DEMO.spaClientId)}</code>, M2M client <code>${escapeHtml(DEMO.m2mClientId)}</code>.</p>`,
   );
 }
 

@@ -49,6 +49,7 @@ export type { CartoAuthErrorCode, CartoAuthErrorDetails } from './errors';
 export type {
   BroadcastPort,
   ClockPort,
+  LockNote,
   LockPort,
   NavigationPort,
   Ports,

@@ -2,6 +2,7 @@ import {
   apiToken,
   createCartoAuth,
   memoryPorts,
+  persistentStorage,
   querySql,
   type AuthSnapshot,
   type BroadcastPort,
@@ -359,8 +360,8 @@ describe('the SPA client over HTTP', () => {
     second.ports.localStore = first.ports.localStore;
     second.ports.lock = lock === 'shared lock' ? first.ports.lock : undefined;
     if (lock === 'no lock') first.ports.lock = undefined;
-    const tabA = await first.signIn({ storage: 'local' });
-    const tabB = second.client({ storage: 'local' });
+    const tabA = await first.signIn({ storage: persistentStorage('local') });
+    const tabB = second.client({ storage: persistentStorage('local') });
     expect((await tabB.start()).status).toBe('authenticated'); // restored from the shared storage
     /** Moves both tabs' clocks into the renewal window (their timers fire) and asks both for a token. */
     const renewBoth = () => {
@@ -439,7 +440,7 @@ describe('the SPA client over HTTP', () => {
           }),
         ),
     };
-    const tab = await first.signIn({ storage: 'local' });
+    const tab = await first.signIn({ storage: persistentStorage('local') });
     const old = await tab.getAccessToken();
     await expect(tab.getAccessToken({ forceRenew: true })).resolves.not.toBe(old);
     await expect(tab.getAccessToken({ forceRenew: true })).resolves.toBeTruthy(); // its new refresh token works
@@ -452,7 +453,7 @@ describe('the SPA client over HTTP', () => {
     ['an expiry that is not a number', { accessToken: 'forged', expiresIn: 'soon' }],
   ])('case-02: a tampered note (%s) is ignored and the tab renews for real', async (_what, tokens) => {
     const page = spaPage(emulator());
-    const tab = await page.signIn({ storage: 'local' });
+    const tab = await page.signIn({ storage: persistentStorage('local') });
     const old = await tab.getAccessToken();
     const noteName = 'carto-auth:carto-spa-demo:refresh';
     await page.ports.lock!.run(noteName, new AbortController().signal, async (note) => {
@@ -472,7 +473,7 @@ describe('the SPA client over HTTP', () => {
     'a token request whose fetch port ignores the abort still times out (storage %s), and frees the lock',
     async (storage) => {
       const page = spaPage(emulator());
-      const tab = await page.signIn({ storage });
+      const tab = await page.signIn({ storage: storage === 'local' ? persistentStorage(storage) : storage });
       const sent = page.ports.fetch;
       let hanging = false;
       page.ports.fetch = (input, init) => {
@@ -510,8 +511,8 @@ describe('the SPA client over HTTP', () => {
 
   it('Back from a re-login while signed in with stored tokens restores the session', async () => {
     const page = spaPage(emulator());
-    await page.signIn({ storage: 'session' });
-    const client = page.client({ storage: 'session' });
+    await page.signIn({ storage: persistentStorage('session') });
+    const client = page.client({ storage: persistentStorage('session') });
     await client.start();
     await client.login({ prompt: 'login' });
     await waitFor(() => page.nav.redirects.length === 2);
@@ -556,8 +557,10 @@ describe('the SPA client over HTTP', () => {
 
   it('storage: session keeps the session across a reload; memory does not', async () => {
     const page = spaPage(emulator());
-    await page.signIn({ storage: 'session' });
-    expect((await page.client({ storage: 'session' }).start()).status).toBe('authenticated');
+    await page.signIn({ storage: persistentStorage('session') });
+    expect((await page.client({ storage: persistentStorage('session') }).start()).status).toBe(
+      'authenticated',
+    );
     const other = spaPage(emulator());
     await other.signIn();
     expect((await other.client().start()).status).toBe('unauthenticated');

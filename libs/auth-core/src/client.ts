@@ -154,17 +154,18 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   }
 
   // Not `async`: returning the waiter directly saves the hot path a promise hop.
-  function getAccessToken(tokenOptions: GetAccessTokenOptions = {}): Promise<string> {
+  function getAccessToken(tokenOptions?: GetAccessTokenOptions): Promise<string> {
+    const force = !!tokenOptions?.forceRenew;
     const cached = strategy.decideToken(state, ports.clock.now());
     // The hot path (DESIGN §2): a fresh token resolves at once, without the waiting machinery.
-    if (cached.kind === 'fresh' && !tokenOptions.forceRenew && !stopped) return Promise.resolve(cached.token);
+    if (cached.kind === 'fresh' && !force && !stopped) return Promise.resolve(cached.token);
     let renewalAsked = false;
     return waitUntil(() => {
       let decision = strategy.decideToken(state, ports.clock.now());
       // A fresh token gets here only with `forceRenew` (the fast path above took the rest).
       if (!renewalAsked && (decision.kind === 'stale' || decision.kind === 'fresh')) {
         renewalAsked = true;
-        send({ type: 'renewRequested', now: ports.clock.now(), force: !!tokenOptions.forceRenew });
+        send({ type: 'renewRequested', now: ports.clock.now(), force });
         decision = strategy.decideToken(state, ports.clock.now());
       }
       // Joining a request in flight counts as this caller's renewal: on failure everyone gets the error

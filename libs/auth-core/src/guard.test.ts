@@ -1,4 +1,4 @@
-import { apiToken, createCartoAuth, guardRoute, settledSnapshot } from '.';
+import { apiToken, createCartoAuth, guardRoute, persistentStorage, settledSnapshot } from '.';
 import { REDIRECT_URI, spaPage, useEmulator, waitFor } from '../test/harness';
 
 const emulator = useEmulator();
@@ -55,11 +55,11 @@ describe('guardRoute', () => {
 describe('guardRoute while the client is busy or gone', () => {
   it('case-24: waits for a renewal the start-up began; a refused one leads to a login, not past the guard', async () => {
     const page = spaPage(emulator());
-    const first = await page.signIn({ storage: 'session' });
+    const first = await page.signIn({ storage: persistentStorage('session') });
     page.clock.set(first.getSnapshot().expiresAt! + 60_000); // reload after the access token expired
     first.stop();
     await emulator().admin.fault({ path: '/oauth/token', status: 400, body: { error: 'invalid_grant' } });
-    const reloaded = page.client({ storage: 'session' });
+    const reloaded = page.client({ storage: persistentStorage('session') });
     const decision = guardRoute(reloaded, '/data');
     void reloaded.start();
     await expect(decision).resolves.toBe('login');

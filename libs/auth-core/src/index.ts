@@ -18,8 +18,8 @@ export type {
 
 export { apiToken } from './strategies/api-token';
 export type { ApiTokenOptions } from './strategies/api-token';
-export { spa } from './strategies/spa-pkce';
-export type { SpaOptions, RenewMode, SpaStorageMode } from './strategies/spa-pkce';
+export { persistentStorage, spa } from './strategies/spa-pkce';
+export type { PersistenceScope, RenewMode, SpaOptions, SpaPersistence } from './strategies/spa-pkce';
 export { m2m, memoryTokenCache } from './strategies/m2m';
 export type { M2mOptions, M2mTokenCache } from './strategies/m2m';
 export type { M2mToken } from './strategies/m2m/machine';
@@ -56,7 +56,7 @@ export type {
   StoragePort,
   TimerHandle,
 } from './ports/types';
-export { browserPorts, defaultPorts } from './ports/ports.browser';
+export { browserLock, browserPorts, defaultPorts } from './ports/ports.browser';
 export { minimalPorts } from './ports/ports.minimal';
 export {
   manualClock,

@@ -1,4 +1,4 @@
-import type { SpaStorageMode } from '@carto-auth/core';
+import { persistentStorage, type PersistenceScope } from '@carto-auth/core';
 
 /** A browser sample's settings: the CARTO_* variables, defaulting to the local CARTO emulator. */
 export interface SampleSettings {
@@ -6,7 +6,8 @@ export interface SampleSettings {
   clientId: string;
   apiBaseUrl: string;
   organizationId: string;
-  storage: SpaStorageMode;
+  /** `CARTO_STORAGE`: `memory` (the library's default), or persist the session in `session` / `local` storage. */
+  storage: 'memory' | PersistenceScope;
   appUrl: string;
 }
 
@@ -46,6 +47,6 @@ export function spaOptionsFor(settings: SampleSettings, origin: string) {
     redirectUri: `${origin}/callback`,
     authDomain: settings.authDomain,
     appUrl: settings.appUrl,
-    storage: settings.storage,
+    storage: settings.storage === 'memory' ? ('memory' as const) : persistentStorage(settings.storage),
   };
 }

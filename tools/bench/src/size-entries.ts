@@ -28,11 +28,11 @@ export interface SizeEntry {
 export const BUDGETS = { apiTokenOnly: 2048, coreSpa: 10240, adapterIncrement: 1536 } as const;
 
 /**
- * Core + SPA measured 12.7 KB on 2026-12-03, 13.4 KB once case-02 across tabs landed (Web Locks, an
- * IndexedDB note with the spent refresh tokens, its validation: about 700 B), 13.5 KB with the
- * back/forward-cache restore. Until it reaches 10 KB, CI holds it below this.
+ * Core + SPA measured 12.7 KB on 2026-12-03, 13.5 KB once case-02 across tabs (Web Locks, an IndexedDB
+ * note) and the back/forward-cache restore landed, 12.97 KB on 2026-12-04 once persistence (and with it
+ * the cross-tab lock) became the opt-in `persistentStorage()`. Until it reaches 10 KB, CI holds it below this.
  */
-export const CORE_SPA_CEILING = 13_600;
+export const CORE_SPA_CEILING = 13_100;
 
 /** Every row, ours first. Add an entry file and a row here for each new adapter (the test checks). */
 export const SIZE_ENTRIES: readonly SizeEntry[] = [
@@ -50,6 +50,13 @@ export const SIZE_ENTRIES: readonly SizeEntry[] = [
     packageName: '@carto-auth/core',
     budget: BUDGETS.coreSpa,
     ceiling: CORE_SPA_CEILING,
+  },
+  {
+    id: 'core-spa-persistent',
+    label: 'core + SPA + persistentStorage()',
+    group: 'carto-auth',
+    packageName: '@carto-auth/core',
+    base: 'core-spa',
   },
   { id: 'core-all', label: 'core + all strategies', group: 'carto-auth', packageName: '@carto-auth/core' },
   {

@@ -6,6 +6,7 @@ import {
   apiToken,
   createCartoAuth,
   memoryPorts,
+  persistentStorage,
   recordingNavigation,
   spa,
   type CartoAuthClient,
@@ -59,7 +60,7 @@ export function spaClient(setup: SpaSetup = {}): {
     clientId: CLIENT_ID,
     redirectUri: `${APP_ORIGIN}/callback`,
     authDomain: AUTH_DOMAIN,
-    storage: 'session',
+    storage: persistentStorage('session'),
   });
   const client = createCartoAuth({ strategy, apiBaseUrl: API_BASE_URL, ports });
   const events: string[] = [];

@@ -1,7 +1,16 @@
 /**
  * Adversarial storage contents and configuration edge cases, against real clients and the emulator.
  */
-import { apiToken, CartoAuthError, createCartoAuth, m2m, memoryPorts, querySql, spa } from '..';
+import {
+  apiToken,
+  CartoAuthError,
+  createCartoAuth,
+  m2m,
+  memoryPorts,
+  persistentStorage,
+  querySql,
+  spa,
+} from '..';
 import { DEMO, REDIRECT_URI, countRequests, spaPage, useEmulator } from '../../test/harness';
 
 const emulator = useEmulator();
@@ -18,7 +27,7 @@ describe('corrupted storage', () => {
       page.ports.sessionStore.set(KEY('session'), garbage);
       page.ports.transientStorage.set(KEY('pending'), garbage);
       page.ports.transientStorage.set(KEY('consumed'), garbage);
-      const snapshot = await page.client({ storage: 'session' }).start();
+      const snapshot = await page.client({ storage: persistentStorage('session') }).start();
       expect(snapshot).toEqual({ status: 'unauthenticated', strategy: 'spa' });
     },
   );
@@ -46,7 +55,7 @@ describe('corrupted storage', () => {
       KEY('session'),
       JSON.stringify({ accessToken: 'x', expiresAt: page.clock.now() + 3_600_000 }),
     );
-    const client = page.client({ storage: 'session' });
+    const client = page.client({ storage: persistentStorage('session') });
     await client.start();
     const outcome = await client.getAccessToken().then(
       (token) => ({ token }),
@@ -85,6 +94,11 @@ describe('configuration edge cases', () => {
     ],
     ['a javascript: redirectUri', { ...base, redirectUri: 'javascript:alert(1)' }, 'insecure_url'],
     ['an unknown storage', { ...base, storage: 'cookie' as never }, 'invalid_config'],
+    [
+      "the storage name 'local' instead of persistentStorage('local')",
+      { ...base, storage: 'local' as never },
+      'invalid_config',
+    ],
   ])('spa() refuses %s (options %j) with %s', (_name, options, code) => {
     expect(() => spa(options)).toThrow(expect.objectContaining({ code }));
   });

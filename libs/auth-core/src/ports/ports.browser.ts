@@ -102,8 +102,12 @@ function noteRequest(
   });
 }
 
-/** The Web Locks API, shared by every tab of the origin (secure contexts only; loopback counts). */
-function webLocks(): LockPort | undefined {
+/**
+ * The Web Locks API, shared by every tab of the origin (secure contexts only; loopback counts), with
+ * its note in IndexedDB. `undefined` where either is missing (servers, old browsers). Only
+ * `persistentStorage('local')` needs it, so it is not part of {@link browserPorts}.
+ */
+export function browserLock(): LockPort | undefined {
   const locks = globalThis.navigator?.locks;
   if (!locks || typeof indexedDB === 'undefined') return undefined;
   return {
@@ -142,7 +146,6 @@ export function browserPorts(): Ports {
     sessionStore: webStorage('sessionStorage'),
     localStore: webStorage('localStorage'),
     broadcast: browserBroadcast(),
-    lock: webLocks(),
     random: generateRandomState,
   };
 }

@@ -79,12 +79,12 @@ export interface Ports {
   navigation: NavigationPort;
   /** Per-tab storage for the pending login (verifier + state must survive the redirect). */
   transientStorage: StoragePort;
-  /** Storage for `storage: 'session'`. */
+  /** Storage for `persistentStorage('session')`. */
   sessionStore: StoragePort;
-  /** Storage for `storage: 'local'`. */
+  /** Storage for `persistentStorage('local')`. */
   localStore: StoragePort;
   broadcast?: BroadcastPort | undefined;
-  /** Without one, tabs sharing `storage: 'local'` may race to redeem one refresh token. */
+  /** Cross-tab lock for `persistentStorage('local')`; without one, the browser's Web Locks where they exist. */
   lock?: LockPort | undefined;
   /** 32 bytes from a CSPRNG, base64url-encoded: PKCE verifiers and `state` values. */
   random(): string;

@@ -6,6 +6,7 @@ import {
   apiToken,
   createCartoAuth,
   memoryPorts,
+  persistentStorage,
   recordingNavigation,
   spa,
   type CartoAuthClient,
@@ -42,7 +43,7 @@ export function spaClient(options: { signedIn?: boolean; url?: string } = {}): {
     clientId: CLIENT_ID,
     redirectUri: `${APP_ORIGIN}/callback`,
     authDomain: AUTH_DOMAIN,
-    storage: 'session',
+    storage: persistentStorage('session'),
   });
   return { client: createCartoAuth({ strategy, apiBaseUrl: API_BASE_URL, ports }), navigation };
 }

@@ -1,3 +1,4 @@
+import { persistentStorage } from '.';
 import { DEMO, REDIRECT_URI, countRequests, spaPage, useEmulator, waitFor } from '../../../test/harness';
 
 const emulator = useEmulator();
@@ -117,14 +118,16 @@ describe('spa strategy against the emulator', () => {
   it('case-07: Back to the consumed callback URL neither crashes nor signs out', async () => {
     const page = spaPage(emulator());
     const callbackUrl = await (async () => {
-      const first = page.client({ storage: 'session' });
+      const first = page.client({ storage: persistentStorage('session') });
       await first.start();
       return page.loginAt(first);
     })();
     page.nav.url = callbackUrl;
-    expect((await page.client({ storage: 'session' }).start()).status).toBe('authenticated');
+    expect((await page.client({ storage: persistentStorage('session') }).start()).status).toBe(
+      'authenticated',
+    );
     page.nav.url = callbackUrl; // Back
-    const again = page.client({ storage: 'session' });
+    const again = page.client({ storage: persistentStorage('session') });
     expect(await again.start()).toMatchObject({ status: 'authenticated' });
     expect(again.getSnapshot().error).toBeUndefined();
     expect(await countRequests(emulator(), '/oauth/token')).toBe(1);

@@ -13,14 +13,11 @@ import {
 } from 'oauth4webapi';
 import type { Claims } from '../../claims';
 import { CartoAuthError, ERR_LOGIN_REQUIRED } from '../../errors';
-import type { StoragePort } from '../../ports/types';
 import type { EffectContext } from '../../types';
-import { requestOptions, toCartoAuthError, toTokenSet, type TokenSet } from '../shared/oauth';
-import type { PendingLogin, SpaEffect, SpaEvent, SpaSession } from './machine';
-import { tokenTimes } from '../../timing';
-
-/** Where the SPA keeps its tokens: memory by default (case-30). */
-export type SpaStorageMode = 'memory' | 'session' | 'local';
+import { requestOptions, toCartoAuthError, toTokenSet } from '../shared/oauth';
+import type { PendingLogin, SpaEffect, SpaEvent } from './machine';
+import type { SpaPersistence } from './persistence';
+import { readJson, shaped } from './stored';
 
 /** What the SPA runner needs besides the effect itself. */
 export interface SpaEffectConfig {
@@ -29,7 +26,8 @@ export interface SpaEffectConfig {
   redirectUri: string;
   /** Fixed `/authorize` parameters: client id, redirect URI, scope, audience. */
   authorizeParams: Record<string, string>;
-  storage: SpaStorageMode;
+  /** Where the session survives reloads; none (memory only) by default (case-30). */
+  persistence?: SpaPersistence | undefined;
   silentTimeoutMs: number;
   /** Storage key prefix, namespaced by client id so two apps on one origin never collide. */
   prefix: string;
@@ -43,15 +41,10 @@ export async function runEffect(
 ): Promise<SpaEvent | undefined> {
   const { ports } = context;
   const { transientStorage: transient, clock, navigation } = ports;
-  const tokenStore =
-    config.storage === 'memory'
-      ? undefined
-      : config.storage === 'local'
-        ? ports.localStore
-        : ports.sessionStore;
+  const { persistence } = config;
   const key = (name: string) => `${config.prefix}:${name}`;
   const consumed = (): string[] => {
-    const states = read<unknown>(transient, key('consumed'));
+    const states = readJson(transient, key('consumed'));
     return Array.isArray(states) ? states.filter((state): state is string => typeof state === 'string') : [];
   };
   const failed = (seq: number, error: unknown): SpaEvent => ({
@@ -81,8 +74,8 @@ export async function runEffect(
         now: clock.now(),
         url: navigation.currentUrl(),
         // Only `state` is required here: a pending login missing its verifier must fail the exchange, visibly.
-        pending: shaped<PendingLogin>(read(transient, key('pending')), { state: 'string' }),
-        stored: tokenStore && shaped<SpaSession>(read(tokenStore, key('session')), SESSION_SHAPE),
+        pending: shaped<PendingLogin>(readJson(transient, key('pending')), { state: 'string' }),
+        stored: persistence?.load(context, key),
         consumedStates: consumed(),
       };
     case 'redirectToAuthorize': {
@@ -110,32 +103,9 @@ export async function runEffect(
             ),
           ),
         );
-      // Tabs sharing `storage: 'local'` share one rotating refresh token (case-02): redeem it under a
-      // cross-tab lock. The lock's note holds the newest tokens and every refresh token spent for them
-      // (hashed), so a tab holding a spent one takes the newest answer or goes on from its refresh
-      // token, and never sends a spent one (the server would revoke the whole family).
-      const { lock } = ports;
-      if (config.storage !== 'local' || !lock) return redeem(effect.refreshToken);
+      if (!persistence) return redeem(effect.refreshToken);
       try {
-        return await lock.run(key('refresh'), context.signal, async (note) => {
-          const rotation = rotationOf(parse(await note.read()));
-          let current = effect.refreshToken;
-          if (rotation?.spent.includes(await hash(current))) {
-            const { tokens: newest, receivedAt } = rotation;
-            if (clock.now() < tokenTimes(receivedAt, newest.expiresIn, 0).expiresAt)
-              return { type: 'tokensReceived', seq, tokens: newest, receivedAt };
-            if (!newest.refreshToken) return redeem(current); // nothing newer to go on from
-            current = newest.refreshToken;
-          }
-          const event = await redeem(current);
-          if (event.type === 'tokensReceived') {
-            const spent = [...(rotation?.spent ?? []), await hash(current)].slice(-MAX_SPENT);
-            const next: Rotation = { spent, tokens: event.tokens, receivedAt: event.receivedAt };
-            // Best effort: failing to leave a note must not throw away the tokens just received.
-            await note.write(JSON.stringify(next)).catch(() => undefined);
-          }
-          return event;
-        });
+        return await persistence.redeem(context, key, seq, effect.refreshToken, redeem);
       } catch (error) {
         return failed(seq, error); // aborted or timed out while another tab held the lock
       }
@@ -158,14 +128,10 @@ export async function runEffect(
         return exchangeCode(config, context, callbackUrl, pending);
       });
     case 'persistSession':
-      tokenStore?.set(key('session'), JSON.stringify(effect.session));
+      persistence?.save(context, key, effect.session);
       return;
     case 'clearSession':
-      tokenStore?.remove(key('session'));
-      // The note holds tokens too. With a signal of its own: a login right after the logout aborts
-      // the work in flight, and this must still happen.
-      if (config.storage === 'local')
-        await ports.lock?.run(key('refresh'), new AbortController().signal, (note) => note.write(null));
+      await persistence?.clear(context, key);
       return;
     case 'consumeCallback':
       transient.remove(key('pending'));
@@ -219,81 +185,10 @@ export async function authorizeUrl(config: SpaEffectConfig, pending: PendingLogi
   return url.href;
 }
 
-/** The newest answer of a refresh-token family, and the (hashed) refresh tokens spent to get there. */
-interface Rotation {
-  spent: string[];
-  tokens: TokenSet;
-  receivedAt: number;
-}
-
-/** Spent refresh tokens the note remembers: far more rotations than a tab can miss. */
-const MAX_SPENT = 20;
-
-/** A refresh token's SHA-256 (base64url), as PKCE computes it: the note never holds a usable one. */
-const hash = (refreshToken: string) => calculatePKCECodeChallenge(refreshToken);
-
-/** A token set as a token response gives it: what reaches the machine from a note must look like this. */
-const TOKEN_SET_SHAPE = {
-  accessToken: 'string',
-  refreshToken: 'string?',
-  idToken: 'string?',
-  expiresIn: 'number?',
-  idClaims: 'object?',
-  accessClaims: 'object?',
-};
-
-/** A {@link Rotation} read back from the note, or `undefined` for anything else (another version, tampering). */
-function rotationOf(value: unknown): Rotation | undefined {
-  const note = shaped<Rotation>(value, { spent: 'object', tokens: 'object', receivedAt: 'number' });
-  return note && Array.isArray(note.spent) && shaped(note.tokens, TOKEN_SET_SHAPE) ? note : undefined;
-}
-
 /** Rejects with the signal's reason once it aborts. */
 function rejectWhenAborted(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
     if (signal.aborted) reject(signal.reason);
     else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
-}
-
-const SESSION_SHAPE = {
-  accessToken: 'string',
-  expiresAt: 'number',
-  renewAt: 'number',
-  receivedAt: 'number',
-  user: 'object',
-};
-
-/**
- * `value` if it has the fields of `shape` with the right `typeof` (never `null`; a `?` suffix also
- * allows the field to be absent); anything else was tampered with or is stale.
- */
-function shaped<T>(value: unknown, shape: Record<string, string>): T | undefined {
-  const record = value as Record<string, unknown> | null | undefined;
-  return record &&
-    Object.entries(shape).every(([name, type]) =>
-      record[name] === undefined
-        ? type.endsWith('?')
-        : typeof record[name] === type.replace('?', '') && record[name] !== null,
-    )
-    ? (record as T)
-    : undefined;
-}
-
-/** Reads JSON from storage; corrupted or unreadable storage is the same as empty storage. */
-function read<T>(storage: StoragePort, key: string): T | undefined {
-  try {
-    return parse(storage.get(key));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Parses stored JSON; anything unparsable is the same as nothing stored. */
-function parse<T>(text: string | null): T | undefined {
-  try {
-    return JSON.parse(text ?? 'null') ?? undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -5,7 +5,8 @@ import type { Strategy } from '../../types';
 import { baseUrl, CARTO_APP_URL, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN, secureUrl } from '../../urls';
 import { auth0Server } from '../shared/oauth';
 import { effectRunner } from '../shared/runner';
-import { runEffect, type SpaStorageMode } from './effects';
+import { runEffect } from './effects';
+import type { SpaPersistence } from './persistence';
 import {
   decideToken,
   initial,
@@ -32,10 +33,10 @@ export interface SpaOptions {
   /** Default `https://auth.carto.com`; `http:` only for loopback hosts. */
   authDomain?: string;
   /**
-   * Where tokens live. `'memory'` (default) is lost on reload but unreachable by other scripts after a
-   * reload; `'session'` / `'local'` survive reloads and are readable by any script on the origin (XSS risk).
+   * Where tokens live. `'memory'` (default): lost on reload, out of reach of scripts that run after it.
+   * `persistentStorage('session' | 'local')` survives reloads, readable by any script on the origin (XSS risk).
    */
-  storage?: SpaStorageMode;
+  storage?: 'memory' | SpaPersistence;
   /** `'auto'` (default): refresh token when granted, else a hidden `prompt=none` authorize. */
   renew?: RenewMode;
   /** Renew this many seconds before expiry (capped at a quarter of the lifetime). Default 60. */
@@ -69,9 +70,9 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
   const redirectUri = secureUrl(options.redirectUri, 'spa({ redirectUri })').href;
   const server = auth0Server(baseUrl(options.authDomain ?? CARTO_AUTH_DOMAIN, 'spa({ authDomain })'));
   const renew = options.renew ?? 'auto';
-  const storage = options.storage ?? 'memory';
-  if (!['memory', 'session', 'local'].includes(storage))
-    throw configError(`spa(): unknown storage ${storage}`);
+  const { storage = 'memory' } = options;
+  if (storage !== 'memory' && typeof storage?.redeem !== 'function')
+    throw configError(`spa({ storage }): 'memory' or persistentStorage('session' | 'local'), not ${storage}`);
   const wantsRefreshToken = renew === 'auto' || renew === 'refresh-token';
   const scope = options.scope ?? `${DEFAULT_SCOPE}${wantsRefreshToken ? ' offline_access' : ''}`;
   const machineConfig = {
@@ -95,7 +96,7 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
       scope,
       audience: options.audience || CARTO_AUDIENCE,
     },
-    storage,
+    persistence: storage === 'memory' ? undefined : storage,
     silentTimeoutMs: options.silentTimeoutMs ?? 10_000,
     prefix: `carto-auth:${clientId}`,
   };
@@ -128,4 +129,5 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
 }
 
 export type { RenewMode } from './machine';
-export type { SpaStorageMode } from './effects';
+export { persistentStorage } from './persistence';
+export type { PersistenceScope, SpaPersistence } from './persistence';

@@ -303,6 +303,104 @@ describe('the SPA client over HTTP', () => {
     expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
   });
 
+  it('case-16: concurrent requests answered 401 share one renewal and each retry once', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    const sqlPath = '/v3/sql/carto_dw/query';
+    await emulator().admin.clearRequests();
+    await emulator().admin.fault({ path: sqlPath, status: 401, body: { error: 'Unauthorized' }, times: 3 });
+    const results = await Promise.all(
+      [1, 2, 3].map((n) => querySql(client, { connection: 'carto_dw', query: `select ${n} as n` })),
+    );
+    expect(results.map((r) => Number(r.rows[0]!['n']))).toEqual([1, 2, 3]);
+    expect(await countRequests(emulator(), sqlPath, 'GET')).toBe(6);
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+  });
+
+  it('fetch reads a URL object once: changing it while the token is fetched cannot redirect the token', async () => {
+    const { port, sent } = offlineFetch();
+    const auth = createCartoAuth({
+      strategy: apiToken({ token: 'secret' }),
+      apiBaseUrl: API,
+      ports: memoryPorts({ fetch: port }),
+    });
+    const url = new URL(`${API}/v3/sql`);
+    const pending = auth.fetch(url);
+    url.host = 'evil.example';
+    await pending;
+    expect(sent).toEqual([{ url: `${API}/v3/sql`, authorization: 'Bearer secret' }]);
+  });
+
+  it('rejects time-outs a timer cannot honour (NaN from an unset variable, 0, Infinity) as invalid_config', () => {
+    for (const requestTimeoutMs of [Number.NaN, 0, -1, Infinity, 2 ** 31]) {
+      expect(() =>
+        createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: API, requestTimeoutMs }),
+      ).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+    }
+    expect(() => page().client({ silentTimeoutMs: Number.NaN })).toThrow(
+      expect.objectContaining({ code: 'invalid_config' }),
+    );
+    function page() {
+      return spaPage(emulator());
+    }
+  });
+
+  it('a function subscribed twice is unsubscribed one subscription at a time', () => {
+    const auth = createCartoAuth({
+      strategy: apiToken({ token: 't' }),
+      apiBaseUrl: API,
+      ports: memoryPorts(),
+    });
+    const heard: string[] = [];
+    const listener = (s: AuthSnapshot) => heard.push(s.status);
+    const first = auth.listen(listener);
+    auth.listen(listener);
+    first();
+    auth.logout();
+    expect(heard).toEqual(['unauthenticated']);
+  });
+
+  it('a listener that throws is reported, not thrown at the caller; the other listeners still hear', () => {
+    const reported: unknown[] = [];
+    const original = (globalThis as { reportError?: unknown }).reportError;
+    (globalThis as { reportError?: unknown }).reportError = (error: unknown) => reported.push(error);
+    try {
+      const auth = createCartoAuth({
+        strategy: apiToken({ token: 't' }),
+        apiBaseUrl: API,
+        ports: memoryPorts(),
+      });
+      const heard: string[] = [];
+      auth.listen(() => {
+        throw new Error('app bug');
+      });
+      auth.listen((s) => heard.push(s.status));
+      expect(() => auth.logout()).not.toThrow();
+      expect(heard).toEqual(['unauthenticated']);
+      expect(reported).toEqual([new Error('app bug')]);
+    } finally {
+      (globalThis as { reportError?: unknown }).reportError = original;
+    }
+  });
+
+  it('an event sent from a listener waits for the current transition: every inspector sees the transitions in order', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    const seen: string[][] = [[], []];
+    // The first inspector logs out as soon as a renewal starts; the second must still hear of the
+    // renewal before the logout, never the other way round.
+    client.inspect((_previous, event) => {
+      seen[0]!.push(`${event.from}->${event.to}`);
+      if (event.type === 'renewRequested') client.logout({ localOnly: true });
+    });
+    client.inspect((_previous, event) => seen[1]!.push(`${event.from}->${event.to}`));
+    await expect(client.getAccessToken({ forceRenew: true })).rejects.toBeDefined();
+    expect(seen[1]).toEqual(seen[0]);
+    expect(seen[1]![0]).toMatch(/^authenticated->/);
+    expect(client.getSnapshot().status).toBe('unauthenticated');
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1); // the login's exchange only
+  });
+
   it('case-25: an empty organization is not sent', async () => {
     const page = spaPage(emulator());
     const client = page.client({ organization: '' });

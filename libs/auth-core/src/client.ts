@@ -16,6 +16,7 @@ import type {
   Strategy,
   StrategyKind,
 } from './types';
+import { positiveMs } from './timing';
 import { baseUrl } from './urls';
 
 /** Options of {@link createCartoAuth}. */
@@ -105,41 +106,47 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   let snapshot = strategy.toSnapshot(state);
   let stopped = false;
   let changed = deferred();
-  const listeners = new Set<(snapshot: AuthSnapshot) => void>();
+  // One entry per subscription, so a function subscribed twice is also unsubscribed one at a time.
+  const listeners = new Set<[(snapshot: AuthSnapshot) => void]>();
   const inspectors = new Set<
-    (previous: AuthSnapshot, event: InspectedTransition, next: AuthSnapshot) => void
+    [(previous: AuthSnapshot, event: InspectedTransition, next: AuthSnapshot) => void]
   >();
-  const scope: EffectScope = { ports, send, timeoutMs: options.requestTimeoutMs ?? 10_000 };
+  const scope: EffectScope = {
+    ports,
+    send,
+    timeoutMs: positiveMs(options.requestTimeoutMs, 'requestTimeoutMs'),
+  };
   const disconnect = strategy.connect?.(scope);
+  // Events sent while one is processed (a listener that calls logout()) wait their turn: transitions
+  // never nest, so no transition's effects can run after those of a later one.
+  const queue: Array<CommonEvent | { type: string }> = [];
 
   function send(event: CommonEvent | { type: string }): void {
-    if (stopped) return;
-    const previousState = state;
-    const previous = snapshot;
-    const [next, effects] = strategy.transition(state, event);
-    let failure: [unknown] | undefined;
-    // A throwing listener must not stop the others, the waiters or the effects: the client stays consistent.
-    const call = (notify: () => void) => {
-      try {
-        notify();
-      } catch (error) {
-        failure ??= [error];
+    if (queue.push(event) > 1) return;
+    try {
+      for (let next; (next = queue[0]) && !stopped; queue.shift()) {
+        const previousState = state;
+        const previous = snapshot;
+        const [nextState, effects] = strategy.transition(state, next);
+        if (nextState !== previousState) {
+          state = nextState;
+          snapshot = strategy.toSnapshot(nextState);
+          notifyAll(
+            inspectors,
+            previous,
+            { type: next.type, from: previousState.status, to: nextState.status },
+            snapshot,
+          );
+          notifyAll(listeners, snapshot);
+          const wake = changed;
+          changed = deferred();
+          wake.resolve();
+        }
+        for (const effect of effects) strategy.runEffect(effect, scope);
       }
-    };
-    if (next !== previousState) {
-      state = next;
-      snapshot = strategy.toSnapshot(next);
-      for (const inspector of [...inspectors])
-        call(() =>
-          inspector(previous, { type: event.type, from: previousState.status, to: next.status }, snapshot),
-        );
-      for (const listener of [...listeners]) call(() => listener(snapshot));
-      const wake = changed;
-      changed = deferred();
-      wake.resolve();
+    } finally {
+      queue.length = 0;
     }
-    for (const effect of effects) strategy.runEffect(effect, scope);
-    if (failure) throw failure[0];
   }
 
   const secrets = () => ({ state: ports.random(), codeVerifier: ports.random() });
@@ -161,40 +168,50 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     if (cached.kind === 'fresh' && !force && !stopped) return Promise.resolve(cached.token);
     let renewalAsked = false;
     return waitUntil(() => {
-      let decision = strategy.decideToken(state, ports.clock.now());
+      const now = ports.clock.now();
+      let decision = strategy.decideToken(state, now);
       // A fresh token gets here only with `forceRenew` (the fast path above took the rest).
       if (!renewalAsked && (decision.kind === 'stale' || decision.kind === 'fresh')) {
         renewalAsked = true;
-        send({ type: 'renewRequested', now: ports.clock.now(), force });
-        decision = strategy.decideToken(state, ports.clock.now());
+        send({ type: 'renewRequested', now, force });
+        decision = strategy.decideToken(state, now);
       }
       // Joining a request in flight counts as this caller's renewal: on failure everyone gets the error
       // instead of each waiter starting its own retry (case-17, no convoy).
-      if (decision.kind === 'busy') return void (renewalAsked = true);
-      if (decision.kind === 'none') throw decision.error;
-      if (decision.token) return decision.token;
-      throw ('error' in decision && decision.error) || new CartoAuthError(ERR_NOT_AUTHENTICATED, 'No token');
+      // A renewal asked for from inside a listener is queued: wait for it too.
+      if (decision.kind === 'busy' || queue.length) return void (renewalAsked = true);
+      // Every decision that reaches here is 'stale' or 'none': a token, an error, or neither.
+      const { token, error } = decision as { token?: string; error?: CartoAuthError };
+      if (token) return token;
+      throw error || new CartoAuthError(ERR_NOT_AUTHENTICATED, 'No token');
     });
   }
 
   async function authorizedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const url = String(input instanceof Request ? input.url : input);
-    if (!allowedOrigin(url, origins)) return ports.fetch(input, init);
-    const replay = input instanceof Request ? input.clone() : input;
+    // A URL object is read once: by the time the token is ready it could point elsewhere.
+    const isRequest = input instanceof Request;
+    const url = isRequest ? input.url : String(input);
+    const target = isRequest ? input : url;
+    if (!allowedOrigin(url, origins)) return ports.fetch(target, init);
+    const replay = isRequest ? input.clone() : url;
     let token: string | undefined;
     try {
       token = await getAccessToken();
     } catch {
       token = undefined; // case-09: no token means no header, never "Bearer undefined"
     }
-    const response = await ports.fetch(input, withBearer(input, init, token));
+    const response = await ports.fetch(target, withBearer(target, init, token));
     if (response.status !== 401 || token === undefined) return response;
-    // case-16: renew once, retry once; a second 401 is an error, never a loop.
-    const renewed = await getAccessToken({ forceRenew: true });
-    const unauthorized = () => new CartoAuthError(ERR_UNAUTHORIZED, `${url} answered 401`, { status: 401 });
-    if (renewed === token) throw unauthorized();
-    const retried = await ports.fetch(replay, withBearer(replay, init, renewed));
-    if (retried.status === 401) throw unauthorized();
+    // case-16: renew once, retry once; a second 401 is an error, never a loop. Concurrent requests
+    // whose 401s arrive after another one's renewal take its token instead of renewing again.
+    let renewed = await getAccessToken();
+    if (renewed === token) renewed = await getAccessToken({ forceRenew: true });
+    // The same token again means nothing changed: its 401 stands.
+    const retried =
+      renewed === token ? response : await ports.fetch(replay, withBearer(replay, init, renewed));
+    if (retried.status === 401) {
+      throw new CartoAuthError(ERR_UNAUTHORIZED, `${url} answered 401`, { status: 401 });
+    }
     return retried;
   }
 
@@ -207,7 +224,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
       return addTo(listeners, listener);
     },
     listen: (listener) => addTo(listeners, listener),
-    async start() {
+    start() {
       send({ type: 'startRequested', now: ports.clock.now(), login: secrets() });
       // Settled once nothing is in flight: a callback exchanged, a session restored or renewed, or a redirect under way.
       return waitUntil(() =>
@@ -237,8 +254,9 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   };
 }
 
+/** `init` with `Authorization: Bearer` added when there is a token (case-09: never `Bearer undefined`). */
 function withBearer(
-  input: RequestInfo | URL,
+  input: RequestInfo,
   init: RequestInit | undefined,
   token: string | undefined,
 ): RequestInit {
@@ -249,9 +267,25 @@ function withBearer(
 
 const stoppedError = () => new CartoAuthError(ERR_CANCELLED, 'Stopped');
 
-function addTo<T>(set: Set<T>, item: T): () => void {
-  set.add(item);
-  return () => void set.delete(item);
+function addTo<T>(set: Set<[T]>, item: T): () => void {
+  const entry: [T] = [item];
+  set.add(entry);
+  return () => void set.delete(entry);
+}
+
+/**
+ * Calls every listener. One that throws must not stop the others, the waiters or the effects, and its
+ * error is not the caller's (a renewal timer, a token request): report it as the platform reports
+ * event-listener errors.
+ */
+function notifyAll<A extends unknown[]>(set: Set<[(...args: A) => void]>, ...args: A): void {
+  for (const [listener] of [...set]) {
+    try {
+      listener(...args);
+    } catch (error) {
+      ((globalThis as { reportError?: (error: unknown) => void }).reportError ?? console.error)(error);
+    }
+  }
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {

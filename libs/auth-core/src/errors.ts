@@ -76,15 +76,14 @@ export interface CartoAuthErrorDetails {
  */
 export class CartoAuthError extends Error {
   override readonly name = 'CartoAuthError';
-  readonly code: CartoAuthErrorCode;
+  declare readonly code: CartoAuthErrorCode;
   declare readonly oauthError?: string;
   declare readonly status?: number;
   declare readonly body?: unknown;
 
   constructor(code: CartoAuthErrorCode, message: string, details: CartoAuthErrorDetails = {}) {
     super(message, details);
-    this.code = code;
-    Object.assign(this, details);
+    Object.assign(this, details, { code });
   }
 }
 

@@ -3,9 +3,21 @@ import { configError } from './errors';
 /** Renew this long before expiry by default (Auth0's SDKs use 60 s as well). */
 export const DEFAULT_LEEWAY_MS = 60_000;
 /** Lifetime assumed when a token response has no `expires_in` (case-18): short, never forever or zero. */
-export const DEFAULT_LIFETIME_MS = 5 * 60_000;
+export const DEFAULT_LIFETIME_MS = 300_000;
 /** Never schedule a renewal sooner than this after receipt, whatever the server says (no renewal storm). */
 const MIN_RENEW_DELAY_MS = 5_000;
+
+/** The longest delay a timer takes (a signed 32-bit int of ms); longer ones fire at once (case-12). */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * Validates a time-out option in ms (default 10 s): a `NaN` from an unset variable, `Infinity` or
+ * anything a timer cannot wait for would make every request time out at once.
+ */
+export function positiveMs(value = 10_000, name: string): number {
+  if (value > 0 && value <= MAX_TIMER_DELAY_MS) return value;
+  throw configError(`${name}: not a time-out in ms: ${value}`);
+}
 
 /** Validates a `leewaySeconds` option (a `NaN` from an unset variable would renew on every call). */
 export function leewayMs(seconds: number | undefined): number {

@@ -35,7 +35,7 @@ export function secureUrl(value: string, what: string): URL {
 export function baseUrl(value: string, what: string): string {
   const url = secureUrl(value, what);
   if (url.search || url.hash || url.username) throw configError(`${what}: not a base URL: ${value}`);
-  return trimSlashes(url);
+  return url.href.replace(/\/+$/, '');
 }
 
 /** Removes trailing slashes so endpoint paths can be appended. */

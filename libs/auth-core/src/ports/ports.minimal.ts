@@ -22,17 +22,16 @@ export function minimalPorts(): Ports {
   };
 }
 
-const nothingStored: StoragePort = { get: () => null, set() {}, remove() {} };
-
-/** Ports for a strategy that only ever calls `fetch` (API access tokens): nothing else is bundled. */
+/**
+ * Ports for a strategy that only ever calls `fetch` and reads the clock (API access tokens): nothing
+ * else is bundled. The runtime asks such a strategy for no navigation, storage or timer, so those
+ * ports are left out; `random` only feeds the login secrets that strategy ignores.
+ */
 export function fetchOnlyPorts(): Ports {
-  return {
+  const ports: Pick<Ports, 'fetch' | 'random'> & { clock: Pick<Ports['clock'], 'now'> } = {
     fetch: (input, init) => globalThis.fetch(input, init),
-    clock: { now: () => Date.now(), setTimer: () => 0, clearTimer() {} },
-    navigation: inertNavigation,
-    transientStorage: nothingStored,
-    sessionStore: nothingStored,
-    localStore: nothingStored,
+    clock: { now: Date.now },
     random: () => '',
   };
+  return ports as Ports;
 }

@@ -9,12 +9,12 @@ export function initial(token: string): ApiTokenState {
   return { status: 'authenticated', token };
 }
 
+/** Forgotten: one object, so a second logout changes nothing. */
+const LOGGED_OUT: ApiTokenState = { status: 'unauthenticated' };
+
 /** Pure step: only logout changes anything; there is nothing to renew. */
 export function transition(state: ApiTokenState, event: CommonEvent): [ApiTokenState, CommonEffect[]] {
-  if (event.type === 'logoutRequested' || event.type === 'remoteLogout') {
-    return state.status === 'unauthenticated' ? [state, []] : [{ status: 'unauthenticated' }, []];
-  }
-  return [state, []];
+  return [event.type === 'logoutRequested' || event.type === 'remoteLogout' ? LOGGED_OUT : state, []];
 }
 
 /** The public snapshot of an API token client. */

@@ -1,9 +1,7 @@
 import { CartoAuthError, ERR_CANCELLED, ERR_INVALID_CONFIG, ERR_TIMEOUT } from '../../errors';
+import { MAX_TIMER_DELAY_MS } from '../../timing';
 import type { TimerHandle } from '../../ports/types';
 import type { CommonEffect, EffectContext, EffectScope } from '../../types';
-
-// Timer delays are signed 32-bit ints; longer ones fire at once (case-12), so long waits are chained.
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /** Per-client effect state, kept on the scope the runtime hands in. */
 interface RunnerState {
@@ -26,6 +24,7 @@ export function effectRunner<F extends { type: string }, E>(
       if (local.renewalTimer !== undefined) clock.clearTimer(local.renewalTimer);
       local.renewalTimer = undefined;
     };
+    // A timer cannot wait longer than MAX_TIMER_DELAY_MS (it would fire at once, case-12): chain long waits.
     const scheduleAt = (at: number) => {
       const delay = at - clock.now();
       local.renewalTimer =
@@ -88,14 +87,6 @@ async function runWithTimeout<F, E>(
     parent.removeEventListener('abort', onAbort);
   }
   // After logout or stop, nothing that was in flight may still change the state (case-14).
-  if (!event || parent.aborted) return;
-  try {
-    scope.send(event as unknown as { type: string });
-  } catch (error) {
-    // An app listener threw while this event was delivered. The client already finished the transition;
-    // there is no caller to hand the error to, so report it like the platform reports event-listener errors.
-    const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-    if (report) report(error);
-    else console.error('carto-auth: a listener threw', error);
-  }
+  // The client reports errors of its listeners itself: sending never throws.
+  if (event && !parent.aborted) scope.send(event as unknown as { type: string });
 }

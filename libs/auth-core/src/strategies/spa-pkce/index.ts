@@ -1,6 +1,6 @@
 import { defaultPorts } from '../../ports/ports.browser';
 import { configError } from '../../errors';
-import { leewayMs } from '../../timing';
+import { leewayMs, positiveMs } from '../../timing';
 import type { Strategy } from '../../types';
 import { baseUrl, CARTO_APP_URL, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN, secureUrl } from '../../urls';
 import { auth0Server } from '../shared/oauth';
@@ -97,7 +97,7 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
       audience: options.audience || CARTO_AUDIENCE,
     },
     persistence: storage === 'memory' ? undefined : storage,
-    silentTimeoutMs: options.silentTimeoutMs ?? 10_000,
+    silentTimeoutMs: positiveMs(options.silentTimeoutMs, 'spa({ silentTimeoutMs })'),
     prefix: `carto-auth:${clientId}`,
   };
   return {

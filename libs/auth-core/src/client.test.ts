@@ -115,6 +115,18 @@ describe('createCartoAuth runtime', () => {
     expect(sent).toHaveLength(1); // a permanent token cannot change: no pointless retry
   });
 
+  it('a cached token is not handed out after logout (the hot path follows every state change)', async () => {
+    const auth = createCartoAuth({
+      strategy: apiToken({ token: 't' }),
+      apiBaseUrl: API,
+      ports: memoryPorts(),
+    });
+    expect(await auth.getAccessToken()).toBe('t');
+    expect(await auth.getAccessToken()).toBe('t'); // from the hot path now
+    auth.logout();
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
+  });
+
   it('stop() drops listeners and rejects later token requests with cancelled', async () => {
     const auth = createCartoAuth({
       strategy: apiToken({ token: 't' }),

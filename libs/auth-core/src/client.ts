@@ -106,6 +106,10 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   let snapshot = strategy.toSnapshot(state);
   let stopped = false;
   let changed = deferred();
+  // The hot path (DESIGN §2): the last fresh token, handed out without the machine until the clock
+  // reaches `freshUntil` or the state changes.
+  let freshToken = '';
+  let freshUntil = 0;
   // One entry per subscription, so a function subscribed twice is also unsubscribed one at a time.
   const listeners = new Set<[(snapshot: AuthSnapshot) => void]>();
   const inspectors = new Set<
@@ -130,6 +134,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
         const [nextState, effects] = strategy.transition(state, next);
         if (nextState !== previousState) {
           state = nextState;
+          freshUntil = 0;
           snapshot = strategy.toSnapshot(nextState);
           notifyAll(
             inspectors,
@@ -163,14 +168,16 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   // Not `async`: returning the waiter directly saves the hot path a promise hop.
   function getAccessToken(tokenOptions?: GetAccessTokenOptions): Promise<string> {
     const force = !!tokenOptions?.forceRenew;
-    const cached = strategy.decideToken(state, ports.clock.now());
-    // The hot path (DESIGN §2): a fresh token resolves at once, without the waiting machinery.
-    if (cached.kind === 'fresh' && !force && !stopped) return Promise.resolve(cached.token);
+    if (!force && ports.clock.now() < freshUntil) return Promise.resolve(freshToken);
     let renewalAsked = false;
     return waitUntil(() => {
       const now = ports.clock.now();
       let decision = strategy.decideToken(state, now);
-      // A fresh token gets here only with `forceRenew` (the fast path above took the rest).
+      if (decision.kind === 'fresh' && !force) {
+        freshUntil = decision.until;
+        return (freshToken = decision.token);
+      }
+      // A fresh token gets here only with `forceRenew`.
       if (!renewalAsked && (decision.kind === 'stale' || decision.kind === 'fresh')) {
         renewalAsked = true;
         send({ type: 'renewRequested', now, force });
@@ -180,10 +187,10 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
       // instead of each waiter starting its own retry (case-17, no convoy).
       // A renewal asked for from inside a listener is queued: wait for it too.
       if (decision.kind === 'busy' || queue.length) return void (renewalAsked = true);
-      // Every decision that reaches here is 'stale' or 'none': a token, an error, or neither.
+      // Here: 'stale', 'none', or 'fresh' after a forced renewal that changed nothing.
       const { token, error } = decision as { token?: string; error?: CartoAuthError };
       if (token) return token;
-      throw error || new CartoAuthError(ERR_NOT_AUTHENTICATED, 'No token');
+      throw error || new CartoAuthError(ERR_NOT_AUTHENTICATED, 'Not signed in');
     });
   }
 
@@ -244,7 +251,8 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     stop() {
       if (stopped) return;
       stopped = true;
-      for (const type of ['cancelRenewal', 'abortRequests']) strategy.runEffect({ type }, scope);
+      freshUntil = 0;
+      strategy.runEffect({ type: 'stopAll' }, scope);
       disconnect?.();
       listeners.clear();
       inspectors.clear();

@@ -53,11 +53,13 @@ export interface LogoutOptions {
 
 /** What `getAccessToken()` should do with the current machine state. */
 export type TokenDecision =
-  | { kind: 'fresh'; token: string }
+  /** Good while the clock reads less than `until` (epoch ms) and the state does not change. */
+  | { kind: 'fresh'; token: string; until: number }
   /** Inside the leeway or expired; `token` is still usable if the renewal cannot improve on it. */
   | { kind: 'stale'; token?: string; error?: CartoAuthError }
   | { kind: 'busy' }
-  | { kind: 'none'; error: CartoAuthError };
+  /** No token and none coming; without `error`, `getAccessToken()` rejects with `not_authenticated`. */
+  | { kind: 'none'; error?: CartoAuthError };
 
 /** Events every strategy understands; strategies add their own. */
 export type CommonEvent =
@@ -80,6 +82,8 @@ export type CommonEffect =
   | { type: 'scheduleRenewal'; at: number }
   | { type: 'cancelRenewal' }
   | { type: 'abortRequests' }
+  /** `stop()`: cancel the renewal and abort the requests in flight. */
+  | { type: 'stopAll' }
   | { type: 'broadcastLogout' };
 
 /** What a network effect may use. */

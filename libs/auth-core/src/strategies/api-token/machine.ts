@@ -1,4 +1,3 @@
-import { CartoAuthError, ERR_NOT_AUTHENTICATED } from '../../errors';
 import type { AuthSnapshot, CommonEffect, CommonEvent, TokenDecision } from '../../types';
 
 /** API access token states: the token is permanent, so it is either held or forgotten. */
@@ -25,6 +24,6 @@ export function toSnapshot(state: ApiTokenState): AuthSnapshot {
 /** A held API token is always fresh: it has no expiry known to the client. */
 export function decideToken(state: ApiTokenState): TokenDecision {
   return state.status === 'authenticated'
-    ? { kind: 'fresh', token: state.token }
-    : { kind: 'none', error: new CartoAuthError(ERR_NOT_AUTHENTICATED, 'Logged out') };
+    ? { kind: 'fresh', token: state.token, until: Infinity }
+    : { kind: 'none' };
 }

@@ -95,14 +95,14 @@ describe('m2m machine', () => {
       { status: 'fetching', seq: 1 },
       { type: 'tokenReceived', seq: 1, tokens: { accessToken: 'at', expiresIn: 60 }, receivedAt: 0 },
     );
-    expect(decideToken(ready, 1_000)).toEqual({ kind: 'fresh', token: 'at' });
-    expect(decideToken(ready, 44_000)).toEqual({ kind: 'fresh', token: 'at' });
+    expect(decideToken(ready, 1_000)).toEqual({ kind: 'fresh', token: 'at', until: 45_000 });
+    expect(decideToken(ready, 44_000)).toEqual({ kind: 'fresh', token: 'at', until: 45_000 });
     expect(decideToken(ready, 45_000)).toEqual({ kind: 'stale', token: 'at' });
   });
 
   it('decides tokens by time: fresh, stale with a usable token, stale without', () => {
     const ready: M2mState = { status: 'ready', seq: 1, token };
-    expect(decideToken(ready, 0)).toEqual({ kind: 'fresh', token: 'at' });
+    expect(decideToken(ready, 0)).toEqual({ kind: 'fresh', token: 'at', until: 86_340_000 });
     expect(decideToken(ready, 86_340_000)).toEqual({ kind: 'stale', token: 'at' });
     expect(decideToken(ready, 86_400_000)).toEqual({ kind: 'stale' });
     expect(decideToken({ status: 'fetching', seq: 1 }, 0)).toEqual({ kind: 'busy' });

@@ -103,7 +103,9 @@ export function decideToken(state: M2mState, now: number): TokenDecision {
     case 'fetching':
       return { kind: 'busy' };
     case 'ready':
-      if (now < state.token.renewAt) return { kind: 'fresh', token: state.token.accessToken };
+      if (now < state.token.renewAt) {
+        return { kind: 'fresh', token: state.token.accessToken, until: state.token.renewAt };
+      }
       return now < state.token.expiresAt
         ? { kind: 'stale', token: state.token.accessToken }
         : { kind: 'stale' };

@@ -43,7 +43,9 @@ export function effectRunner<F extends { type: string }, E>(
       case 'cancelRenewal':
         cancelRenewal();
         return;
+      case 'stopAll':
       case 'abortRequests':
+        if (effect.type === 'stopAll') cancelRenewal(); // stop() ends the renewal too
         local.inFlight?.abort(
           new CartoAuthError(ERR_CANCELLED, 'Cancelled by logout, a new login or stop().'),
         );

@@ -269,7 +269,9 @@ describe('spa machine', () => {
     );
     expect(state).toMatchObject({ status: 'authenticated', retryAt: 86_380_000 });
     expect(effects).toEqual([{ type: 'scheduleRenewal', at: 86_380_000 }]);
-    expect(decideToken(state, 86_360_000)).toEqual({ kind: 'fresh', token: 'at-1' });
+    // Fresh until the retry, so callers do not each start a renewal meanwhile.
+    expect(decideToken(state, 86_360_000)).toEqual({ kind: 'fresh', token: 'at-1', until: 86_380_000 });
+    expect(decideToken(state, 86_380_000)).toEqual({ kind: 'stale', token: 'at-1' });
   });
 
   it('case-14: a late answer after logout is ignored', () => {
@@ -309,7 +311,7 @@ describe('spa machine', () => {
 
   it('decides tokens: fresh before renewAt, stale after, none when signed out', () => {
     const authenticated: SpaState = { status: 'authenticated', seq: 1, session };
-    expect(decideToken(authenticated, 0)).toEqual({ kind: 'fresh', token: 'at-1' });
+    expect(decideToken(authenticated, 0)).toEqual({ kind: 'fresh', token: 'at-1', until: 86_340_000 });
     expect(decideToken(authenticated, 86_350_000)).toEqual({ kind: 'stale', token: 'at-1' });
     expect(decideToken(authenticated, 86_400_000)).toEqual({ kind: 'stale' });
     expect(decideToken({ status: 'renewing', seq: 1, session }, 0)).toEqual({ kind: 'busy' });

@@ -395,8 +395,9 @@ export function decideToken(state: SpaState, now: number): TokenDecision {
   if (state.status === 'authenticated') {
     const { session, retryAt = 0 } = state;
     const valid = now < session.expiresAt;
-    if (now < session.renewAt || (now < retryAt && valid))
-      return { kind: 'fresh', token: session.accessToken };
+    // Fresh before the renewal is due, or while a failed renewal waits to retry and the token still works.
+    const until = Math.max(session.renewAt, Math.min(retryAt, session.expiresAt));
+    if (now < until) return { kind: 'fresh', token: session.accessToken, until };
     return valid ? { kind: 'stale', token: session.accessToken } : { kind: 'stale' };
   }
   if (state.status === 'loading' || state.status === 'exchanging' || state.status === 'renewing')

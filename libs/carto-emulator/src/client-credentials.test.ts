@@ -2,17 +2,14 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type * as oauth from 'oauth4webapi';
 
 import { api } from './test-support/api';
-import { clientCredentials, discover } from './test-support/oauth';
-import { DEMO, spawnEmulator, type TestEmulator } from './testing';
+import { clientCredentials } from './test-support/oauth';
+import { DEMO, type TestEmulator } from './testing';
+import { useEmulatorFixture } from './test-support/fixture';
 
 describe('client credentials (M2M)', () => {
   let emulator: TestEmulator;
   let as: oauth.AuthorizationServer;
-  beforeAll(async () => {
-    emulator = await spawnEmulator();
-    as = await discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  useEmulatorFixture((fixture) => ({ emulator, as } = fixture));
 
   it('issues an RS256 access token with CARTO M2M claims that verifies against the JWKS', async () => {
     const tokens = await clientCredentials(as);

@@ -1,11 +1,9 @@
-import { DEMO, spawnEmulator, type TestEmulator } from './testing';
+import { DEMO, type TestEmulator } from './testing';
+import { useEmulatorFixture } from './test-support/fixture';
 
 describe('discovery', () => {
   let emulator: TestEmulator;
-  beforeAll(async () => {
-    emulator = await spawnEmulator();
-  });
-  afterAll(() => emulator.close());
+  useEmulatorFixture((fixture) => ({ emulator } = fixture));
 
   it('prints its URLs with a trailing-slash issuer on the auth origin', () => {
     expect(emulator.authUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

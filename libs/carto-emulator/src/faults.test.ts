@@ -1,17 +1,14 @@
 import type * as oauth from 'oauth4webapi';
 
 import { api } from './test-support/api';
-import { clientCredentials, discover } from './test-support/oauth';
-import { DEMO, createAdminClient, spawnEmulator, type TestEmulator } from './testing';
+import { clientCredentials } from './test-support/oauth';
+import { DEMO, createAdminClient, type TestEmulator } from './testing';
+import { useEmulatorFixture } from './test-support/fixture';
 
 describe('fault injection and introspection', () => {
   let emulator: TestEmulator;
   let as: oauth.AuthorizationServer;
-  beforeAll(async () => {
-    emulator = await spawnEmulator();
-    as = await discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  useEmulatorFixture((fixture) => ({ emulator, as } = fixture));
   beforeEach(() => emulator.admin.reset());
 
   it('fails the next request to a path with the given status, then answers normally', async () => {

@@ -2,17 +2,14 @@ import type * as oauth from 'oauth4webapi';
 
 import { claimsOf, clientCredentials, discover, refresh, spaLogin } from './test-support/oauth';
 import { DEMO, spawnEmulator, type TestEmulator } from './testing';
+import { useEmulatorFixture } from './test-support/fixture';
 
 const OFFLINE = 'openid profile email offline_access read:current_user';
 
 describe('refresh tokens', () => {
   let emulator: TestEmulator;
   let as: oauth.AuthorizationServer;
-  beforeAll(async () => {
-    emulator = await spawnEmulator();
-    as = await discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  useEmulatorFixture((fixture) => ({ emulator, as } = fixture));
 
   it('issues a refresh token when offline_access is asked for', async () => {
     const tokens = await spaLogin(as, DEMO.users.demo, { scope: OFFLINE });

@@ -7,22 +7,18 @@ import {
   authorizeRequest,
   callbackParams,
   claimsOf,
-  discover,
   exchangeCode,
   spaLogin,
 } from './test-support/oauth';
-import { DEMO, UserAgentError, createUserAgent, spawnEmulator, type TestEmulator } from './testing';
+import { DEMO, UserAgentError, createUserAgent, type TestEmulator } from './testing';
+import { useEmulatorFixture } from './test-support/fixture';
 
 const USER_METADATA = 'http://app.carto.com/user_metadata';
 
 describe('SPA login (authorization code + PKCE)', () => {
   let emulator: TestEmulator;
   let as: oauth.AuthorizationServer;
-  beforeAll(async () => {
-    emulator = await spawnEmulator();
-    as = await discover(emulator);
-  });
-  afterAll(() => emulator.close());
+  useEmulatorFixture((fixture) => ({ emulator, as } = fixture));
   beforeEach(() => emulator.admin.reset());
 
   it('logs the demo user in and issues CARTO access and ID tokens', async () => {

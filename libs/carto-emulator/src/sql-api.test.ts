@@ -1,8 +1,9 @@
 import type * as oauth from 'oauth4webapi';
 
 import { api, type ApiResponse } from './test-support/api';
-import { clientCredentials, discover, spaLogin } from './test-support/oauth';
-import { DEMO, spawnEmulator, type TestEmulator } from './testing';
+import { spaLogin } from './test-support/oauth';
+import { DEMO, type TestEmulator } from './testing';
+import { useEmulatorFixture } from './test-support/fixture';
 
 interface SqlBody {
   rows: Record<string, unknown>[];
@@ -42,13 +43,10 @@ describe('SQL API', () => {
     return created.body.token;
   }
 
-  beforeAll(async () => {
-    emulator = await spawnEmulator();
-    as = await discover(emulator);
-    oauthToken = (await clientCredentials(as)).access_token;
+  useEmulatorFixture((fixture) => {
+    ({ emulator, as, oauthToken } = fixture);
     queryUrl = `${emulator.apiUrl}/v3/sql/${DEMO.connection}/query`;
   });
-  afterAll(() => emulator.close());
   beforeEach(() => emulator.admin.reset());
 
   describe('with an OAuth access token', () => {

@@ -2,11 +2,10 @@
  * The SQL engine's limits: the restricted session (no superuser, no way back to one), functions the
  * reader role may not run wherever they hide in a query, and the wall-clock limit of a query.
  */
-import type * as oauth from 'oauth4webapi';
 
 import { api, type ApiResponse } from './test-support/api';
-import { clientCredentials, discover } from './test-support/oauth';
-import { DEMO, spawnEmulator, type TestEmulator } from './testing';
+import { DEMO, type TestEmulator } from './testing';
+import { useEmulatorFixture } from './test-support/fixture';
 
 interface SqlBody {
   rows: Record<string, unknown>[];
@@ -37,13 +36,13 @@ async function citiesOnlyToken(): Promise<string> {
 const session = async () =>
   (await sql('select session_user::text as su, current_user::text as cu')).body.rows[0];
 
-beforeAll(async () => {
-  emulator = await spawnEmulator({ sqlTimeout: 1 });
-  const as: oauth.AuthorizationServer = await discover(emulator);
-  oauthToken = (await clientCredentials(as)).access_token;
-  queryUrl = `${emulator.apiUrl}/v3/sql/${DEMO.connection}/query`;
-}, 60_000);
-afterAll(() => emulator?.close());
+useEmulatorFixture(
+  (fixture) => {
+    ({ emulator, oauthToken } = fixture);
+    queryUrl = `${emulator.apiUrl}/v3/sql/${DEMO.connection}/query`;
+  },
+  { sqlTimeout: 1 },
+);
 
 describe('the restricted session', () => {
   it.each([

@@ -1,8 +1,9 @@
 import type * as oauth from 'oauth4webapi';
 
 import { api } from './test-support/api';
-import { clientCredentials, discover, spaLogin } from './test-support/oauth';
-import { DEMO, spawnEmulator, type TestEmulator } from './testing';
+import { clientCredentials, spaLogin } from './test-support/oauth';
+import { DEMO, type TestEmulator } from './testing';
+import { useEmulatorFixture } from './test-support/fixture';
 
 interface TokenBody {
   token: string;
@@ -23,13 +24,10 @@ describe('Tokens API', () => {
   const create = (body: unknown, token = oauthToken) =>
     api<TokenBody & { error?: string; description?: string }>(tokensUrl, { method: 'POST', token, body });
 
-  beforeAll(async () => {
-    emulator = await spawnEmulator();
-    as = await discover(emulator);
-    oauthToken = (await clientCredentials(as)).access_token;
+  useEmulatorFixture((fixture) => {
+    ({ emulator, as, oauthToken } = fixture);
     tokensUrl = `${emulator.apiUrl}/v3/tokens`;
   });
-  afterAll(() => emulator.close());
   beforeEach(() => emulator.admin.reset());
 
   it('creates an API access token: a small HS256 JWT with the account and token id', async () => {

@@ -2,11 +2,10 @@
  * Adversarial probes of the emulator's SQL API and Tokens API: grant-check bypasses, writes through
  * the SQL API, referer validation and oversized bodies. Real emulator, real HTTP.
  */
-import type * as oauth from 'oauth4webapi';
 
 import { api, type ApiResponse } from '../test-support/api';
-import { clientCredentials, discover } from '../test-support/oauth';
-import { DEMO, spawnEmulator, type TestEmulator } from '../testing';
+import { DEMO, type TestEmulator } from '../testing';
+import { useEmulatorFixture } from '../test-support/fixture';
 
 interface SqlBody {
   rows: Record<string, unknown>[];
@@ -15,7 +14,6 @@ interface SqlBody {
 }
 
 let emulator: TestEmulator;
-let as: oauth.AuthorizationServer;
 let oauthToken: string;
 let queryUrl: string;
 
@@ -38,13 +36,10 @@ async function citiesOnlyToken(): Promise<string> {
   return created.body.token;
 }
 
-beforeAll(async () => {
-  emulator = await spawnEmulator();
-  as = await discover(emulator);
-  oauthToken = (await clientCredentials(as)).access_token;
+useEmulatorFixture((fixture) => {
+  ({ emulator, oauthToken } = fixture);
   queryUrl = `${emulator.apiUrl}/v3/sql/${DEMO.connection}/query`;
-}, 60_000);
-afterAll(() => emulator?.close());
+});
 
 describe('SQL API grant checks (API access tokens)', () => {
   it('a cities-only token can read cities but not countries (baseline)', async () => {

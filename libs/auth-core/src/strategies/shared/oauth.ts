@@ -53,14 +53,16 @@ export interface TokenSet {
 
 /** Copies an oauth4webapi-validated token response into a plain {@link TokenSet}. */
 export function toTokenSet(response: TokenEndpointResponse, idClaims?: Claims): TokenSet {
-  const tokens: TokenSet = { accessToken: response.access_token };
-  if (response.refresh_token) tokens.refreshToken = response.refresh_token;
-  if (response.id_token) tokens.idToken = response.id_token;
-  if (typeof response.expires_in === 'number') tokens.expiresIn = response.expires_in;
-  if (idClaims) tokens.idClaims = idClaims;
-  const accessClaims = decodeJwtPayload(response.access_token);
-  if (accessClaims) tokens.accessClaims = accessClaims;
-  return tokens;
+  const { access_token, refresh_token, id_token, expires_in } = response;
+  // Empty or missing values stay undefined, so `??` falls back to what the session had (case-03).
+  return {
+    accessToken: access_token,
+    refreshToken: refresh_token || undefined,
+    idToken: id_token || undefined,
+    expiresIn: typeof expires_in === 'number' ? expires_in : undefined,
+    idClaims,
+    accessClaims: decodeJwtPayload(access_token),
+  };
 }
 
 /**

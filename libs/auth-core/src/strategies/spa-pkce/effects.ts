@@ -17,7 +17,7 @@ import type { EffectContext } from '../../types';
 import { requestOptions, toCartoAuthError, toTokenSet } from '../shared/oauth';
 import type { PendingLogin, SpaEffect, SpaEvent } from './machine';
 import type { SpaPersistence } from './persistence';
-import { readJson, shaped } from './stored';
+import { readJson } from './stored';
 
 /** What the SPA runner needs besides the effect itself. */
 export interface SpaEffectConfig {
@@ -68,16 +68,18 @@ export async function runEffect(
     }
   };
   switch (effect.type) {
-    case 'restore':
+    case 'restore': {
+      const pending = readJson(transient, key('pending')) as PendingLogin | null | undefined;
       return {
         type: 'restored',
         now: clock.now(),
         url: navigation.currentUrl(),
         // Only `state` is required here: a pending login missing its verifier must fail the exchange, visibly.
-        pending: shaped<PendingLogin>(readJson(transient, key('pending')), { state: 'string' }),
+        pending: typeof pending?.state === 'string' ? pending : undefined,
         stored: persistence?.load(context, key),
         consumedStates: consumed(),
       };
+    }
     case 'redirectToAuthorize': {
       const url = await authorizeUrl(config, effect.pending);
       if (context.signal.aborted) return; // logout() or stop() came while the challenge was computed

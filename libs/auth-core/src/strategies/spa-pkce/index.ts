@@ -75,21 +75,19 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
     throw configError(`spa({ storage }): 'memory' or persistentStorage('session' | 'local'), not ${storage}`);
   const wantsRefreshToken = renew === 'auto' || renew === 'refresh-token';
   const scope = options.scope ?? `${DEFAULT_SCOPE}${wantsRefreshToken ? ' offline_access' : ''}`;
-  const machineConfig = {
+  // One object serves the machine (SpaMachineConfig) and the effects (SpaEffectConfig).
+  const config = {
     clientId,
     redirectUri,
+    organization: options.organization,
     leewayMs: leewayMs(options.leewaySeconds),
     renew,
     checkSignup: options.checkSignup ?? true,
     logoutEndpoint: server.end_session_endpoint as string,
     logoutReturnTo: options.logoutReturnTo ?? new URL('/', redirectUri).href,
     appUrl: baseUrl(options.appUrl ?? CARTO_APP_URL, 'spa({ appUrl })'),
-    ...(options.organization ? { organization: options.organization } : {}),
-  };
-  const effectConfig = {
     server,
     client: { client_id: clientId },
-    redirectUri,
     authorizeParams: {
       client_id: clientId,
       redirect_uri: redirectUri,
@@ -103,7 +101,7 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
   return {
     kind: 'spa',
     initial,
-    transition: (state, event) => transition(machineConfig, state, event),
+    transition: (state, event) => transition(config, state, event),
     toSnapshot,
     decideToken,
     defaultPorts,
@@ -122,9 +120,7 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
       ];
       return () => disconnects.forEach((disconnect) => disconnect?.());
     },
-    runEffect: effectRunner<SpaEffect, SpaEvent>((effect, context) =>
-      runEffect(effectConfig, effect, context),
-    ),
+    runEffect: effectRunner<SpaEffect, SpaEvent>((effect, context) => runEffect(config, effect, context)),
   };
 }
 

@@ -99,16 +99,19 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   }
   const strategy: AnyStrategy = given;
   const apiBaseUrl = baseUrl(options.apiBaseUrl, 'apiBaseUrl');
-  const origins = normalizeOrigins(options.allowedOrigins ?? [apiBaseUrl]);
+  // The default is the origin of `apiBaseUrl`, which may have a path (a proxy under /carto).
+  const origins = normalizeOrigins(options.allowedOrigins ?? [new URL(apiBaseUrl).origin]);
   const ports = options.ports ?? strategy.defaultPorts();
 
   let state: { status: string } = strategy.initial();
   let snapshot = strategy.toSnapshot(state);
   let stopped = false;
-  let changed = deferred();
+  // Callers of waitUntil() waiting for the next state change (or stop()).
+  const waiting: Array<() => void> = [];
+  const wakeAll = () => waiting.splice(0).forEach((wake) => wake());
   // The hot path (DESIGN §2): the last fresh token, handed out without the machine until the clock
   // reaches `freshUntil` or the state changes.
-  let freshToken = '';
+  let freshToken: string | undefined;
   let freshUntil = 0;
   // One entry per subscription, so a function subscribed twice is also unsubscribed one at a time.
   const listeners = new Set<[(snapshot: AuthSnapshot) => void]>();
@@ -120,10 +123,11 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     send,
     timeoutMs: positiveMs(options.requestTimeoutMs, 'requestTimeoutMs'),
   };
-  const disconnect = strategy.connect?.(scope);
   // Events sent while one is processed (a listener that calls logout()) wait their turn: transitions
   // never nest, so no transition's effects can run after those of a later one.
   const queue: Array<CommonEvent | { type: string }> = [];
+  // After `queue`: a port may deliver an event while the strategy connects to it.
+  const disconnect = strategy.connect?.(scope);
 
   function send(event: CommonEvent | { type: string }): void {
     if (queue.push(event) > 1) return;
@@ -143,11 +147,10 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
             snapshot,
           );
           notifyAll(listeners, snapshot);
-          const wake = changed;
-          changed = deferred();
-          wake.resolve();
+          wakeAll();
         }
-        for (const effect of effects) strategy.runEffect(effect, scope);
+        // Nor may the effects of this transition start work after a listener stopped the client.
+        for (const effect of effects) if (!stopped) strategy.runEffect(effect, scope);
       }
     } finally {
       queue.length = 0;
@@ -161,24 +164,21 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
       if (stopped) throw stoppedError();
       const result = check();
       if (result !== undefined) return result;
-      await changed.promise;
+      // After stop() (even one a listener called during check()), nobody is left waiting.
+      await new Promise<void>((wake) => (stopped ? wake() : waiting.push(wake)));
     }
   }
 
   // Not `async`: returning the waiter directly saves the hot path a promise hop.
   function getAccessToken(tokenOptions?: GetAccessTokenOptions): Promise<string> {
     const force = !!tokenOptions?.forceRenew;
-    if (!force && ports.clock.now() < freshUntil) return Promise.resolve(freshToken);
+    if (!force && ports.clock.now() < freshUntil) return Promise.resolve(freshToken as string);
     let renewalAsked = false;
     return waitUntil(() => {
       const now = ports.clock.now();
       let decision = strategy.decideToken(state, now);
-      if (decision.kind === 'fresh' && !force) {
-        freshUntil = decision.until;
-        return (freshToken = decision.token);
-      }
-      // A fresh token gets here only with `forceRenew`.
-      if (!renewalAsked && (decision.kind === 'stale' || decision.kind === 'fresh')) {
+      // A stale token, or a fresh one with `forceRenew`, asks for one renewal.
+      if (!renewalAsked && (decision.kind === 'stale' || (force && decision.kind === 'fresh'))) {
         renewalAsked = true;
         send({ type: 'renewRequested', now, force });
         decision = strategy.decideToken(state, now);
@@ -187,10 +187,10 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
       // instead of each waiter starting its own retry (case-17, no convoy).
       // A renewal asked for from inside a listener is queued: wait for it too.
       if (decision.kind === 'busy' || queue.length) return void (renewalAsked = true);
-      // Here: 'stale', 'none', or 'fresh' after a forced renewal that changed nothing.
+      if (decision.kind === 'fresh') freshUntil = decision.until; // the hot path takes the next calls
       const { token, error } = decision as { token?: string; error?: CartoAuthError };
-      if (token) return token;
-      throw error || new CartoAuthError(ERR_NOT_AUTHENTICATED, 'Not signed in');
+      if (token) return (freshToken = token);
+      throw error || new CartoAuthError(ERR_NOT_AUTHENTICATED, 'No token');
     });
   }
 
@@ -232,7 +232,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     },
     listen: (listener) => addTo(listeners, listener),
     start() {
-      send({ type: 'startRequested', now: ports.clock.now(), login: secrets() });
+      send({ type: 'startRequested', login: secrets() });
       // Settled once nothing is in flight: a callback exchanged, a session restored or renewed, or a redirect under way.
       return waitUntil(() =>
         strategy.decideToken(state, ports.clock.now()).kind === 'busy' ? undefined : snapshot,
@@ -240,7 +240,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     },
     async login(loginOptions = {}) {
       if (stopped) throw stoppedError();
-      send({ type: 'loginRequested', now: ports.clock.now(), options: loginOptions, login: secrets() });
+      send({ type: 'loginRequested', options: loginOptions, login: secrets() });
     },
     logout(logoutOptions = {}) {
       send({ type: 'logoutRequested', options: logoutOptions });
@@ -256,7 +256,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
       disconnect?.();
       listeners.clear();
       inspectors.clear();
-      changed.resolve();
+      wakeAll();
     },
     inspect: (listener) => addTo(inspectors, listener),
   };
@@ -287,17 +287,13 @@ function addTo<T>(set: Set<[T]>, item: T): () => void {
  * event-listener errors.
  */
 function notifyAll<A extends unknown[]>(set: Set<[(...args: A) => void]>, ...args: A): void {
-  for (const [listener] of [...set]) {
+  for (const entry of [...set]) {
+    // An earlier listener may have unsubscribed this one, or stopped the client (which drops them all).
+    if (!set.has(entry)) continue;
     try {
-      listener(...args);
+      entry[0](...args);
     } catch (error) {
       ((globalThis as { reportError?: (error: unknown) => void }).reportError ?? console.error)(error);
     }
   }
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
 }

@@ -63,8 +63,8 @@ export type TokenDecision =
 
 /** Events every strategy understands; strategies add their own. */
 export type CommonEvent =
-  | { type: 'startRequested'; now: number; login: LoginSecrets }
-  | { type: 'loginRequested'; now: number; options: LoginOptions; login: LoginSecrets }
+  | { type: 'startRequested'; login: LoginSecrets }
+  | { type: 'loginRequested'; options: LoginOptions; login: LoginSecrets }
   | { type: 'renewRequested'; now: number; force: boolean }
   | { type: 'logoutRequested'; options: LogoutOptions }
   | { type: 'remoteLogout' }

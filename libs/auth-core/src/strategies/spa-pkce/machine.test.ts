@@ -57,7 +57,7 @@ const restored = (url: string, extra: Partial<Extract<SpaEvent, { type: 'restore
 
 describe('spa machine', () => {
   it('starts idle and moves to loading with a restore effect on start', () => {
-    const [state, effects] = step(initial(), { type: 'startRequested', now: 0, login });
+    const [state, effects] = step(initial(), { type: 'startRequested', login });
     expect(state).toEqual(loading);
     expect(types(effects)).toEqual(['restore']);
   });
@@ -135,13 +135,12 @@ describe('spa machine', () => {
 
   it('case-05: a second start() while the callback is processed is a no-op', () => {
     const exchanging: SpaState = { status: 'exchanging', seq: 1, pending };
-    expect(step(exchanging, { type: 'startRequested', now: 0, login })).toEqual([exchanging, []]);
+    expect(step(exchanging, { type: 'startRequested', login })).toEqual([exchanging, []]);
   });
 
   it('login stores the pending transaction and redirects; an empty organization is not sent (case-25)', () => {
     const [state, effects] = step(initial(), {
       type: 'loginRequested',
-      now: 0,
       login,
       options: { organization: '' },
     });
@@ -328,7 +327,7 @@ describe('spa machine', () => {
   });
 
   it('a page shown again mid-redirect (Back from the login page) starts over; elsewhere the event is ignored', () => {
-    const [redirecting] = step(initial(), { type: 'loginRequested', now: 0, login, options: {} });
+    const [redirecting] = step(initial(), { type: 'loginRequested', login, options: {} });
     const fresh = { state: 'state-2', codeVerifier: 'verifier-2' };
     const [state, effects] = step(redirecting, { type: 'pageRestored', login: fresh });
     expect(state).toEqual({ status: 'loading', seq: redirecting.seq + 1, login: fresh });

@@ -94,3 +94,10 @@ export function configError(
 ): TypeError & { code: string } {
   return Object.assign(new TypeError(message), { code });
 }
+
+/**
+ * Network failures, time-outs, 429/5xx and garbage say "not now": the credentials may well still work
+ * later. Anything the server refused says "no".
+ */
+export const isTransient = (error: CartoAuthError): boolean =>
+  error.code === ERR_NETWORK || error.code === ERR_TIMEOUT || error.code === ERR_INVALID_RESPONSE;

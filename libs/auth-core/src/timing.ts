@@ -7,6 +7,9 @@ export const DEFAULT_LIFETIME_MS = 300_000;
 /** Never schedule a renewal sooner than this after receipt, whatever the server says (no renewal storm). */
 const MIN_RENEW_DELAY_MS = 5_000;
 
+/** After a transient failure, wait this long before trying again (no storm during an outage). */
+export const RETRY_AFTER_MS = 30_000;
+
 /** The longest delay a timer takes (a signed 32-bit int of ms); longer ones fire at once (case-12). */
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 

@@ -1,16 +1,7 @@
 /**
  * Adversarial storage contents and configuration edge cases, against real clients and the emulator.
  */
-import {
-  apiToken,
-  CartoAuthError,
-  createCartoAuth,
-  m2m,
-  memoryPorts,
-  persistentStorage,
-  querySql,
-  spa,
-} from '..';
+import { apiToken, CartoAuthError, createCartoAuth, m2m, memoryPorts, persistentStorage, spa } from '..';
 import { DEMO, REDIRECT_URI, countRequests, spaPage, useEmulator } from '../../test/harness';
 
 const emulator = useEmulator();

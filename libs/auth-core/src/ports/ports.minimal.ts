@@ -1,7 +1,7 @@
 import { memoryStorage } from './ports.memory';
 import { generateRandomState } from 'oauth4webapi';
 import { systemClock } from './system-clock';
-import type { NavigationPort, Ports, StoragePort } from './types';
+import type { NavigationPort, Ports } from './types';
 
 /** Navigation where there is no page (servers, SSR): nothing redirects (case-21). */
 const inertNavigation: NavigationPort = { currentUrl: () => 'about:blank', redirect() {}, replaceUrl() {} };

@@ -6,7 +6,7 @@ import {
   type Client,
 } from 'oauth4webapi';
 import type { EffectContext } from '../../types';
-import { requestOptions, toCartoAuthError, toTokenSet } from '../shared/oauth';
+import { rejectWhenAborted, requestOptions, toCartoAuthError, toTokenSet } from '../shared/oauth';
 import type { M2mEffect, M2mEvent, M2mToken } from './machine';
 
 /** Where M2M tokens can be shared (between clients of one process, or processes via your own store). */
@@ -51,34 +51,43 @@ export async function runEffect(
       case 'forgetCachedToken':
         await config.cache.delete(config.cacheKey);
         return undefined;
-      case 'requestToken': {
-        if (!effect.skipCache) {
-          const cached = await config.cache.get(config.cacheKey);
-          if (cached && context.ports.clock.now() < cached.renewAt) {
-            return { type: 'cachedTokenFound', seq: effect.seq, token: cached };
-          }
-        }
-        const response = await clientCredentialsGrantRequest(
-          config.server,
-          config.client,
-          ClientSecretPost(config.clientSecret),
-          config.parameters,
-          requestOptions(config.server, context),
-        );
-        const result = await processClientCredentialsResponse(config.server, config.client, response);
-        return {
-          type: 'tokenReceived',
-          seq: effect.seq,
-          tokens: toTokenSet(result),
-          receivedAt: context.ports.clock.now(),
-        };
-      }
+      case 'requestToken':
+        // The time-out or an abort wins even over a cache or fetch port that never answers.
+        return await Promise.race([requestToken(config, effect, context), rejectWhenAborted(context.signal)]);
     }
   } catch (error) {
     if (effect.type !== 'requestToken') return undefined; // a failing shared cache must not break auth
     const failure = toCartoAuthError(error, context);
     // Name the client and endpoint: a wrong secret, client id or authDomain is the usual cause.
     failure.message = `m2m client ${config.client.client_id} at ${config.server.token_endpoint}: ${failure.message}`;
-    return { type: 'tokenRequestFailed', seq: effect.seq, error: failure };
+    return { type: 'tokenRequestFailed', seq: effect.seq, error: failure, at: context.ports.clock.now() };
   }
+}
+
+/** A token from the shared cache when it is fresh there (unless skipped), else from the token endpoint. */
+async function requestToken(
+  config: M2mEffectConfig,
+  effect: Extract<M2mEffect, { type: 'requestToken' }>,
+  context: EffectContext,
+): Promise<M2mEvent> {
+  if (!effect.skipCache) {
+    const cached = await config.cache.get(config.cacheKey);
+    if (cached && context.ports.clock.now() < cached.renewAt) {
+      return { type: 'cachedTokenFound', seq: effect.seq, token: cached };
+    }
+  }
+  const response = await clientCredentialsGrantRequest(
+    config.server,
+    config.client,
+    ClientSecretPost(config.clientSecret),
+    config.parameters,
+    requestOptions(config.server, context),
+  );
+  const result = await processClientCredentialsResponse(config.server, config.client, response);
+  return {
+    type: 'tokenReceived',
+    seq: effect.seq,
+    tokens: toTokenSet(result),
+    receivedAt: context.ports.clock.now(),
+  };
 }

@@ -1,4 +1,4 @@
-import { CartoAuthError, ERR_NETWORK } from '../../errors';
+import { CartoAuthError, ERR_NETWORK, ERR_TOKEN_REQUEST_FAILED } from '../../errors';
 import { decodeJwtPayload } from '../../claims';
 import { decideToken, initial, toSnapshot, transition, type M2mState } from './machine';
 
@@ -62,12 +62,12 @@ describe('m2m machine', () => {
     expect(out.map((e) => e.type)).toEqual(effects);
   });
 
-  it('a failed request lands in failed; the next caller may retry', () => {
+  it('a failed request without a usable token lands in failed; the next caller may retry', () => {
     const error = new CartoAuthError(ERR_NETWORK, 'down');
     const [failed] = transition(
       config,
       { status: 'fetching', seq: 1 },
-      { type: 'tokenRequestFailed', seq: 1, error },
+      { type: 'tokenRequestFailed', seq: 1, error, at: 0 },
     );
     expect(failed).toEqual({ status: 'failed', seq: 1, error });
     expect(toSnapshot(failed, decodeJwtPayload)).toEqual({ status: 'error', strategy: 'm2m', error });
@@ -75,6 +75,29 @@ describe('m2m machine', () => {
     expect(transition(config, failed, { type: 'renewRequested', now: 0, force: false })[0].status).toBe(
       'fetching',
     );
+  });
+
+  it('an outage while the token in hand is still valid keeps it, and asks again only after a while', () => {
+    const error = new CartoAuthError(ERR_NETWORK, 'down');
+    const at = 86_350_000; // inside the leeway: renewAt 86_340_000, expiresAt 86_400_000
+    const [kept, effects] = transition(
+      config,
+      { status: 'fetching', seq: 2, token },
+      { type: 'tokenRequestFailed', seq: 2, error, at },
+    );
+    expect(kept).toEqual({ status: 'ready', seq: 2, token, retryAt: at + 30_000 });
+    expect(effects).toEqual([]);
+    expect(decideToken(kept, at + 29_999)).toEqual({ kind: 'fresh', token: 'at', until: at + 30_000 });
+    expect(decideToken(kept, at + 30_000)).toEqual({ kind: 'stale', token: 'at' });
+    // A refusal, or a token that expired meanwhile, is not kept.
+    const refused = new CartoAuthError(ERR_TOKEN_REQUEST_FAILED, 'invalid_client');
+    const fetching: M2mState = { status: 'fetching', seq: 2, token };
+    expect(
+      transition(config, fetching, { type: 'tokenRequestFailed', seq: 2, error: refused, at })[0].status,
+    ).toBe('failed');
+    expect(
+      transition(config, fetching, { type: 'tokenRequestFailed', seq: 2, error, at: 86_400_000 })[0].status,
+    ).toBe('failed');
   });
 
   it('case-18: a response without expires_in is cached for a short default, not forever and not zero', () => {

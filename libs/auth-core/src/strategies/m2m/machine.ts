@@ -1,6 +1,6 @@
 import { userFromClaims, type Claims } from '../../claims';
-import type { CartoAuthError } from '../../errors';
-import { tokenTimes, type TokenTimes } from '../../timing';
+import { isTransient, type CartoAuthError } from '../../errors';
+import { RETRY_AFTER_MS, tokenTimes, type TokenTimes } from '../../timing';
 import type { AuthSnapshot, CommonEffect, CommonEvent, TokenDecision } from '../../types';
 import type { TokenSet } from '../shared/oauth';
 
@@ -13,14 +13,15 @@ export interface M2mToken extends TokenTimes {
 export type M2mState =
   | { status: 'idle'; seq: number }
   | { status: 'fetching'; seq: number; token?: M2mToken }
-  | { status: 'ready'; seq: number; token: M2mToken }
+  /** `retryAt`: after a transient failure, the token in hand is used until then instead of asking again. */
+  | { status: 'ready'; seq: number; token: M2mToken; retryAt?: number }
   | { status: 'failed'; seq: number; error: CartoAuthError };
 
 /** Events produced by the M2M effects. */
 export type M2mEvent =
   | { type: 'tokenReceived'; seq: number; tokens: TokenSet; receivedAt: number }
   | { type: 'cachedTokenFound'; seq: number; token: M2mToken }
-  | { type: 'tokenRequestFailed'; seq: number; error: CartoAuthError };
+  | { type: 'tokenRequestFailed'; seq: number; error: CartoAuthError; at: number };
 
 /** Effects the M2M runner executes. */
 export type M2mEffect =
@@ -70,9 +71,17 @@ export function transition(
       return state.status === 'fetching'
         ? [{ status: 'failed', seq: state.seq + 1, error: event.error }, []]
         : [state, []];
-    case 'tokenRequestFailed':
+    case 'tokenRequestFailed': {
       if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
+      const { token } = state;
+      // An outage while the token in hand still works: keep using it, and ask again in a while, not on
+      // every call (a busy server would hammer the token endpoint).
+      if (token && isTransient(event.error) && event.at < token.expiresAt) {
+        const retryAt = Math.min(event.at + RETRY_AFTER_MS, token.expiresAt);
+        return [{ status: 'ready', seq: state.seq, token, retryAt }, []];
+      }
       return [{ status: 'failed', seq: state.seq, error: event.error }, []];
+    }
     case 'logoutRequested':
     case 'remoteLogout':
       return [
@@ -102,13 +111,13 @@ export function decideToken(state: M2mState, now: number): TokenDecision {
   switch (state.status) {
     case 'fetching':
       return { kind: 'busy' };
-    case 'ready':
-      if (now < state.token.renewAt) {
-        return { kind: 'fresh', token: state.token.accessToken, until: state.token.renewAt };
-      }
+    case 'ready': {
+      const until = Math.max(state.token.renewAt, state.retryAt ?? 0);
+      if (now < until) return { kind: 'fresh', token: state.token.accessToken, until };
       return now < state.token.expiresAt
         ? { kind: 'stale', token: state.token.accessToken }
         : { kind: 'stale' };
+    }
     case 'failed':
       return { kind: 'stale', error: state.error };
     default:

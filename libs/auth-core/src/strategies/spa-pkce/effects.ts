@@ -14,7 +14,7 @@ import {
 import type { Claims } from '../../claims';
 import { CartoAuthError, ERR_LOGIN_REQUIRED } from '../../errors';
 import type { EffectContext } from '../../types';
-import { requestOptions, toCartoAuthError, toTokenSet } from '../shared/oauth';
+import { rejectWhenAborted, requestOptions, toCartoAuthError, toTokenSet } from '../shared/oauth';
 import type { PendingLogin, SpaEffect, SpaEvent } from './machine';
 import type { SpaPersistence } from './persistence';
 import { readJson } from './stored';
@@ -185,12 +185,4 @@ export async function authorizeUrl(config: SpaEffectConfig, pending: PendingLogi
   if (pending.prompt) params['prompt'] = pending.prompt;
   url.search = new URLSearchParams(params).toString();
   return url.href;
-}
-
-/** Rejects with the signal's reason once it aborts. */
-function rejectWhenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }

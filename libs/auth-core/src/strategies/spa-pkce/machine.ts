@@ -2,16 +2,14 @@ import { userFromClaims } from '../../claims';
 import {
   CartoAuthError,
   ERR_AUTHORIZE_FAILED,
-  ERR_INVALID_RESPONSE,
   ERR_LOGIN_REQUIRED,
-  ERR_NETWORK,
   ERR_NOT_AUTHENTICATED,
   ERR_ORGANIZATION_MISMATCH,
   ERR_SIGNUP_INCOMPLETE,
   ERR_STATE_MISMATCH,
-  ERR_TIMEOUT,
+  isTransient,
 } from '../../errors';
-import { tokenTimes, type TokenTimes } from '../../timing';
+import { RETRY_AFTER_MS, tokenTimes, type TokenTimes } from '../../timing';
 import type {
   AuthSnapshot,
   CartoUser,
@@ -67,7 +65,14 @@ export type SpaState =
   | { status: 'loading'; seq: number; login: LoginSecrets }
   | { status: 'redirecting'; seq: number }
   | { status: 'exchanging'; seq: number; pending: PendingLogin }
-  | { status: 'authenticated'; seq: number; session: SpaSession; retryAt?: number }
+  /** `retryAt` and `lastError` after a transient renewal failure: when to try again, and what to tell callers meanwhile. */
+  | {
+      status: 'authenticated';
+      seq: number;
+      session: SpaSession;
+      retryAt?: number;
+      lastError?: CartoAuthError;
+    }
   | { status: 'renewing'; seq: number; session: SpaSession }
   | { status: 'unauthenticated'; seq: number; error?: CartoAuthError }
   | { status: 'error'; seq: number; error: CartoAuthError };
@@ -104,8 +109,6 @@ export type SpaEffect =
 type Effect = CommonEffect | SpaEffect;
 type Step = [SpaState, Effect[]];
 
-/** After a transient renewal failure, wait this long before trying again (no storm during an outage). */
-const RENEW_RETRY_MS = 30_000;
 const STOP_WORK: Effect[] = [{ type: 'abortRequests' }, { type: 'cancelRenewal' }];
 const END_SESSION: Effect[] = [...STOP_WORK, { type: 'clearSession' }];
 
@@ -333,21 +336,22 @@ function failRenewal(
 ): Step {
   const { session, seq } = state;
   const { error, at } = event;
-  // Network failures, time-outs, 429/5xx and garbage are transient; anything the server said no to is a refusal.
-  const refused =
-    error.code !== ERR_NETWORK && error.code !== ERR_TIMEOUT && error.code !== ERR_INVALID_RESPONSE;
-  if (!refused && at < session.expiresAt) {
-    // Transient (network, 5xx, time-out): keep the still-valid token and retry later.
-    const retryAt = Math.min(at + RENEW_RETRY_MS, session.expiresAt);
-    return [{ status: 'authenticated', seq, session, retryAt }, [{ type: 'scheduleRenewal', at: retryAt }]];
+  if (isTransient(error)) {
+    // Transient (network, 5xx, time-out): keep the session, whose refresh token still works once the
+    // network is back (a laptop waking after expiry, a reload offline), and retry later: at the expiry
+    // of a still-valid token at the latest, never sooner than RENEW_RETRY_MS after an expired one.
+    const retryAt =
+      at < session.expiresAt ? Math.min(at + RETRY_AFTER_MS, session.expiresAt) : at + RETRY_AFTER_MS;
+    return [
+      { status: 'authenticated', seq, session, retryAt, lastError: error },
+      [{ type: 'scheduleRenewal', at: retryAt }],
+    ];
   }
   // case-15: a refused renewal ends the session, with the reason.
-  const reason = refused
-    ? new CartoAuthError(ERR_LOGIN_REQUIRED, 'Renewal refused', {
-        cause: error,
-        oauthError: error.oauthError ?? error.code,
-      })
-    : error;
+  const reason = new CartoAuthError(ERR_LOGIN_REQUIRED, 'Renewal refused', {
+    cause: error,
+    oauthError: error.oauthError ?? error.code,
+  });
   return [{ status: 'unauthenticated', seq, error: reason }, END_SESSION];
 }
 
@@ -393,12 +397,13 @@ export function toSnapshot(state: SpaState): AuthSnapshot {
 /** Decides what `getAccessToken()` does; `now` comes from the clock port. */
 export function decideToken(state: SpaState, now: number): TokenDecision {
   if (state.status === 'authenticated') {
-    const { session, retryAt = 0 } = state;
+    const { session, retryAt = 0, lastError } = state;
     const valid = now < session.expiresAt;
     // Fresh before the renewal is due, or while a failed renewal waits to retry and the token still works.
     const until = Math.max(session.renewAt, Math.min(retryAt, session.expiresAt));
     if (now < until) return { kind: 'fresh', token: session.accessToken, until };
-    return valid ? { kind: 'stale', token: session.accessToken } : { kind: 'stale' };
+    // An expired token after a failed renewal: a renewal is tried again, and its failure is the answer.
+    return valid ? { kind: 'stale', token: session.accessToken } : { kind: 'stale', error: lastError };
   }
   if (state.status === 'loading' || state.status === 'exchanging' || state.status === 'renewing')
     return { kind: 'busy' };

@@ -1,0 +1,93 @@
+/**
+ * Outages at the token endpoint (5xx, dropped connections, endpoints that never answer): a session or
+ * token that still works must survive them, and no caller may hang.
+ */
+import { createCartoAuth, m2m, manualClock, memoryPorts, persistentStorage, type M2mTokenCache } from '..';
+import { DEMO, countRequests, spaPage, useEmulator } from '../../test/harness';
+
+const emulator = useEmulator();
+beforeEach(() => emulator().admin.reset());
+const SESSION_KEY = 'carto-auth:carto-spa-demo:session';
+
+describe('SPA', () => {
+  it('a 503 on renewal after the access token expired keeps the session; the next call renews', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn({ storage: persistentStorage('session') });
+    page.clock.set((client.getSnapshot().expiresAt ?? 0) + 60_000); // the laptop woke up, no network yet
+    await emulator().admin.fault({ path: '/oauth/token', status: 503, times: 1 });
+    await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'network_error' });
+    expect(client.getSnapshot().status).toBe('authenticated');
+    expect(page.ports.sessionStore.get(SESSION_KEY)).not.toBeNull();
+    page.clock.advance(1_000); // the network is back
+    await expect(client.getAccessToken()).resolves.toEqual(expect.any(String));
+    expect(client.getSnapshot().expiresAt).toBeGreaterThan(page.clock.now());
+  });
+
+  it('a reload during an outage with an expired stored session keeps it and retries on a timer, not in a loop', async () => {
+    const page = spaPage(emulator());
+    const first = await page.signIn({ storage: persistentStorage('session') });
+    page.clock.set((first.getSnapshot().expiresAt ?? 0) + 1_000);
+    first.stop();
+    await emulator().admin.fault({ path: '/oauth/token', status: 503, times: 3 });
+    const before = await countRequests(emulator(), '/oauth/token');
+    const client = page.client({ storage: persistentStorage('session') });
+    expect((await client.start()).status).toBe('authenticated');
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+    expect(page.clock.pending).toBe(1); // one retry scheduled, 30 s out
+    page.clock.advance(29_000);
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+    await emulator().admin.reset(); // the outage ends
+    page.clock.advance(1_000);
+    await expect(client.getAccessToken()).resolves.toEqual(expect.any(String));
+  });
+});
+
+describe('M2M', () => {
+  const m2mClient = (extra: { cache?: M2mTokenCache; fetch?: typeof fetch } = {}) => {
+    const clock = manualClock(Date.now());
+    const client = createCartoAuth({
+      strategy: m2m({
+        clientId: DEMO.m2mClientId,
+        clientSecret: DEMO.m2mClientSecret,
+        authDomain: emulator().authUrl,
+        ...(extra.cache ? { cache: extra.cache } : {}),
+      }),
+      apiBaseUrl: emulator().apiUrl,
+      ports: memoryPorts({ clock, ...(extra.fetch ? { fetch: extra.fetch } : {}) }),
+      requestTimeoutMs: 300,
+    });
+    return { client, clock };
+  };
+
+  it('a 503 while renewing inside the leeway hands out the still-valid token, and asks again only after 30 s', async () => {
+    const { client, clock } = m2mClient();
+    const first = await client.getAccessToken();
+    clock.set((client.getSnapshot().expiresAt ?? 0) - 40_000); // inside the 60 s leeway, valid 40 s more
+    await emulator().admin.fault({ path: '/oauth/token', status: 503, times: 5 });
+    const before = await countRequests(emulator(), '/oauth/token');
+    await expect(client.getAccessToken()).resolves.toBe(first);
+    await expect(client.getAccessToken()).resolves.toBe(first);
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+    clock.advance(30_000);
+    await expect(client.getAccessToken()).resolves.toBe(first); // still valid; one more attempt
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(2);
+  });
+
+  it.each<[string, { cache?: M2mTokenCache; fetch?: typeof fetch }]>([
+    [
+      'a shared cache whose get() never answers',
+      { cache: { get: () => new Promise(() => undefined), set() {}, delete() {} } },
+    ],
+    ['a fetch port that ignores the abort signal', { fetch: () => new Promise<Response>(() => undefined) }],
+  ])(
+    '%s cannot hang getAccessToken(): it rejects with timeout after requestTimeoutMs',
+    async (_name, extra) => {
+      const { client, clock } = m2mClient(extra);
+      const pending = client.getAccessToken();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      clock.advance(300);
+      await expect(pending).rejects.toMatchObject({ code: 'timeout' });
+      expect(client.getSnapshot().status).toBe('error');
+    },
+  );
+});

@@ -36,6 +36,11 @@ export const ERR_UNAUTHORIZED = 'unauthorized';
 export const ERR_API = 'api_error';
 /** A Tokens API request broke one of CARTO's rules before it was sent. */
 export const ERR_INVALID_TOKEN_REQUEST = 'invalid_token_request';
+/**
+ * The browser refuses Web Storage (cookies blocked, some private modes, sandboxed frames): a login
+ * redirect could not find its pending login on the way back, so `login()` refuses instead of looping.
+ */
+export const ERR_STORAGE_UNAVAILABLE = 'storage_unavailable';
 
 /** Every code a {@link CartoAuthError} can carry. */
 export type CartoAuthErrorCode =
@@ -55,7 +60,8 @@ export type CartoAuthErrorCode =
   | typeof ERR_CANCELLED
   | typeof ERR_UNAUTHORIZED
   | typeof ERR_API
-  | typeof ERR_INVALID_TOKEN_REQUEST;
+  | typeof ERR_INVALID_TOKEN_REQUEST
+  | typeof ERR_STORAGE_UNAVAILABLE;
 
 /** Extra detail attached to a {@link CartoAuthError}. */
 export interface CartoAuthErrorDetails {

@@ -1,4 +1,4 @@
-import { CartoAuthError, ERR_TIMEOUT } from '../errors';
+import { CartoAuthError, ERR_STORAGE_UNAVAILABLE, ERR_TIMEOUT } from '../errors';
 import { minimalPorts } from './ports.minimal';
 import { generateRandomState } from 'oauth4webapi';
 import { systemClock } from './system-clock';
@@ -8,6 +8,19 @@ import type { BroadcastPort, LockPort, NavigationPort, Ports, StoragePort } from
 export function isBrowserEnvironment(): boolean {
   return typeof window !== 'undefined' && typeof document !== 'undefined';
 }
+
+/**
+ * What the browser gives when it refuses Web Storage: nothing is found, and a write fails loudly. A
+ * silent in-memory copy would lose the pending login on the redirect, and a guard would log in again
+ * and again.
+ */
+const refusedStorage: StoragePort = {
+  get: () => null,
+  set() {
+    throw new CartoAuthError(ERR_STORAGE_UNAVAILABLE, 'Web Storage is blocked');
+  },
+  remove() {},
+};
 
 /** Web Storage; when it is missing or throws (privacy modes, sandboxed frames), memory instead. */
 function webStorage(name: 'sessionStorage' | 'localStorage'): StoragePort {
@@ -21,7 +34,7 @@ function webStorage(name: 'sessionStorage' | 'localStorage'): StoragePort {
       remove: (key) => storage.removeItem(key),
     };
   } catch {
-    return minimalPorts().sessionStore;
+    return refusedStorage;
   }
 }
 

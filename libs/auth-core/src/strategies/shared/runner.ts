@@ -80,9 +80,12 @@ async function runWithTimeout<F, E>(
     // A port that throws (no Web Crypto, storage quota…) must not leave the client stuck.
     event = {
       type: 'effectFailed',
-      error: new CartoAuthError(ERR_INVALID_CONFIG, `${(effect as { type: string }).type} failed: ${cause}`, {
-        cause,
-      }),
+      error:
+        cause instanceof CartoAuthError
+          ? cause
+          : new CartoAuthError(ERR_INVALID_CONFIG, `${(effect as { type: string }).type} failed: ${cause}`, {
+              cause,
+            }),
     } as E;
   } finally {
     scope.ports.clock.clearTimer(timer);

@@ -42,6 +42,23 @@ describe('SPA', () => {
   });
 });
 
+describe('API answers 401 during an outage', () => {
+  it('concurrent requests answered 401 while the token endpoint fails share one renewal attempt', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    const before = await countRequests(emulator(), '/oauth/token');
+    await emulator().admin.fault({ path: '/oauth/token', status: 503, times: 10 });
+    await emulator().admin.fault({ path: '/v3/sql/carto_dw/query', status: 401, delayMs: 100, times: 10 });
+    const url = `${emulator().apiUrl}/v3/sql/carto_dw/query?q=select%201`;
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => client.fetch(url)));
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+    expect(
+      results.map((result) => result.status === 'rejected' && (result.reason as { code: string }).code),
+    ).toEqual(Array(5).fill('unauthorized'));
+    expect(client.getSnapshot().status).toBe('authenticated'); // the outage ends no session
+  });
+});
+
 describe('M2M', () => {
   const m2mClient = (extra: { cache?: M2mTokenCache; fetch?: typeof fetch } = {}) => {
     const clock = manualClock(Date.now());

@@ -49,6 +49,8 @@ export function transition(
     case 'renewRequested': {
       // Single flight (case-01, case-17): while a request runs, every caller waits for it.
       if (state.status === 'fetching') return [state, []];
+      // After a transient failure, the token in hand is used until the retry, even by a forced renewal.
+      if (state.status === 'ready' && event.now < (state.retryAt ?? 0)) return [state, []];
       const seq = state.seq + 1;
       const previous = state.status === 'ready' ? { token: state.token } : {};
       return [

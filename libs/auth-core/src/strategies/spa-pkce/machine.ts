@@ -308,9 +308,11 @@ function startRenewal(
   now: number,
   force: boolean,
 ): Step {
-  const { session } = state;
+  const { session, retryAt = 0 } = state;
   const seq = state.seq + 1;
-  if (!force && now < session.renewAt) return [state, []];
+  // After a transient failure even a forced renewal (a 401 from an API) waits for the retry while the
+  // token in hand works: requests answered 401 during an outage share one attempt.
+  if ((!force && now < session.renewAt) || (now < retryAt && now < session.expiresAt)) return [state, []];
   if (session.refreshToken && canRefresh(config)) {
     return [
       { status: 'renewing', seq, session },

@@ -665,6 +665,23 @@ describe('the SPA client over HTTP', () => {
     }
   });
 
+  it('case-02: two clients of one page restoring an expired session (storage: session) redeem its refresh token once', async () => {
+    const page = spaPage(emulator());
+    const signedIn = await page.signIn({ storage: persistentStorage('session') });
+    page.clock.set((signedIn.getSnapshot().expiresAt ?? 0) + 1_000);
+    signedIn.stop();
+    const before = await countRequests(emulator(), '/oauth/token');
+    // A component mounted twice: two clients on the same page and storage.
+    const first = page.client({ storage: persistentStorage('session') });
+    const second = page.client({ storage: persistentStorage('session') });
+    const snapshots = await Promise.all([first.start(), second.start()]);
+    expect(snapshots.map((snapshot) => snapshot.status)).toEqual(['authenticated', 'authenticated']);
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+    // Both go on working: the second took the first's answer instead of spending the same refresh token.
+    await expect(first.getAccessToken({ forceRenew: true })).resolves.toEqual(expect.any(String));
+    await expect(second.getAccessToken({ forceRenew: true })).resolves.toEqual(expect.any(String));
+  });
+
   it('storage: session keeps the session across a reload; memory does not', async () => {
     const page = spaPage(emulator());
     await page.signIn({ storage: persistentStorage('session') });

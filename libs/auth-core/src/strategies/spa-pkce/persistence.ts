@@ -1,5 +1,6 @@
 import { calculatePKCECodeChallenge } from 'oauth4webapi';
 import { browserLock } from '../../ports/ports.browser';
+import { memoryLock } from '../../ports/ports.memory';
 import type { EffectContext } from '../../types';
 import { tokenTimes } from '../../timing';
 import type { TokenSet } from '../shared/oauth';
@@ -43,9 +44,10 @@ export interface SpaPersistence {
 export function persistentStorage(scope: PersistenceScope): SpaPersistence {
   const store = (context: EffectContext) =>
     scope === 'local' ? context.ports.localStore : context.ports.sessionStore;
-  // Without a lock port (tests inject one), the browser's Web Locks where they exist.
+  // 'local': the lock port (tests inject one), else the browser's Web Locks where they exist.
+  // 'session': this tab's storage, so only this page's clients share it (a double mount).
   const lockOf = (context: EffectContext) =>
-    scope === 'local' ? (context.ports.lock ?? browserLock()) : undefined;
+    scope === 'local' ? (context.ports.lock ?? browserLock()) : pageLock;
   return {
     scope,
     load: (context, key) => shaped<SpaSession>(readJson(store(context), key('session')), SESSION_SHAPE),
@@ -86,6 +88,12 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
     },
   };
 }
+
+/**
+ * Coordinates the clients of this page (one JS realm) that share `'session'` storage: two of them
+ * restoring one session (a component mounted twice) must not both redeem its rotating refresh token.
+ */
+const pageLock = memoryLock();
 
 const SESSION_SHAPE = {
   accessToken: 'string',

@@ -3,6 +3,7 @@
 // Ctrl-C stops them all. Each child runs in its own process group so nothing outlives this script.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,6 +68,27 @@ function stop(code = 0) {
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
+
+/** Resolves true when nothing listens on 127.0.0.1:`port` (a second `npm start` must not look healthy). */
+function isFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer()
+      .once('error', () => resolve(false))
+      .once('listening', () => probe.close(() => resolve(true)));
+    probe.listen(port, '127.0.0.1');
+  });
+}
+
+const PORTS = [9010, 9011, 3000, 4200, 5173, 5174];
+const taken = [];
+for (const port of PORTS) if (!(await isFree(port))) taken.push(port);
+if (taken.length) {
+  console.error(
+    `carto-auth demo: port ${taken.join(', ')} ${taken.length > 1 ? 'are' : 'is'} in use (another npm start?). ` +
+      'Stop it first: the ports are fixed (the README says how to run the pieces on others).',
+  );
+  process.exit(1);
+}
 
 const tsx = ['--import', 'tsx'];
 run('emulator', process.execPath, [join(root, 'libs/carto-emulator/bin/carto-emulator.mjs')]);

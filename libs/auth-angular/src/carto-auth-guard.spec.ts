@@ -1,6 +1,8 @@
+import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import {
   provideRouter,
+  Router,
   UrlTree,
   type ActivatedRouteSnapshot,
   type RouterStateSnapshot,
@@ -88,6 +90,40 @@ describe('cartoAuthGuard', () => {
     await flush();
     expect(decision).toEqual({ done: true, value: false });
     expect(client.getSnapshot().status).toBe('error');
+    expect(events).not.toContain('loginRequested');
+  });
+
+  it('case-04: an errorRoute under the same guard (a parent route) is shown, not redirected to again', async () => {
+    @Component({ selector: 'carto-page', template: 'page' })
+    class PageComponent {}
+    const { client, events } = spaClient({
+      url: `${APP_ORIGIN}/callback?error=access_denied&state=s-1`,
+      pending: { state: 's-1', codeVerifier: 'v-1' },
+    });
+    let guardCalls = 0;
+    const guard = createCartoAuthGuard({ errorRoute: '/failed' });
+    TestBed.configureTestingModule({
+      providers: [
+        provideCartoAuth(() => client),
+        provideRouter([
+          {
+            path: '',
+            // Capped so that a loop fails the test instead of hanging it.
+            canActivate: [(...args: Parameters<typeof guard>) => ++guardCalls > 20 || guard(...args)],
+            children: [
+              { path: 'failed', component: PageComponent },
+              { path: 'data', component: PageComponent },
+            ],
+          },
+        ]),
+      ],
+    });
+    const router = TestBed.inject(Router);
+    await client.start();
+    await router.navigateByUrl('/data');
+    expect(client.getSnapshot().status).toBe('error');
+    expect(router.url).toBe('/failed');
+    expect(guardCalls).toBe(2); // /data, then /failed once
     expect(events).not.toContain('loginRequested');
   });
 });

@@ -13,7 +13,8 @@ export interface CartoAuthGuardOptions {
 /**
  * A route guard on the core's `guardRoute`: it waits until start-up and any login callback are
  * processed (case-24), then lets signed-in users through. A failed login (status `error`, e.g. `access_denied`) never starts a new
- * one (case-04, no redirect loop): the guard returns `false` or a `UrlTree` to `errorRoute`. Otherwise
+ * one (case-04, no redirect loop): the guard returns `false` or a `UrlTree` to `errorRoute` (and lets
+ * `errorRoute` itself through, should it be guarded too). Otherwise
  * it calls `login({ returnTo })` once and returns `false`. On the server it returns `false` (case-21).
  * @example
  * { path: 'data', component: DataPage, canActivate: [createCartoAuthGuard({ errorRoute: '/' })] }
@@ -25,9 +26,10 @@ export function createCartoAuthGuard(options: CartoAuthGuardOptions = {}): CanAc
     const router = inject(Router);
     const decision = await guardRoute(client, state.url);
     if (decision === 'allow') return true;
-    return decision === 'error' && options.errorRoute !== undefined
-      ? router.parseUrl(options.errorRoute)
-      : false;
+    if (decision !== 'error' || options.errorRoute === undefined) return false;
+    const errorRoute = router.parseUrl(options.errorRoute);
+    // The error route may sit under this guard too (a parent route's canActivate): let it show.
+    return router.serializeUrl(errorRoute).split('?')[0] === state.url.split('?')[0] || errorRoute;
   };
 }
 

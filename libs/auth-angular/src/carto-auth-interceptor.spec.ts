@@ -2,6 +2,7 @@ import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { CartoAuthClient } from '@carto-auth/core';
+import { firstValueFrom } from 'rxjs';
 import { cartoAuthInterceptor } from './carto-auth-interceptor';
 import { provideCartoAuth } from './provide-carto-auth';
 import { API_BASE_URL, flush, spaClient, tokenClient } from './testing/clients';
@@ -75,5 +76,89 @@ describe('cartoAuthInterceptor', () => {
     const send = setup(tokenClient('oauth-token'));
     const request = await send(`${API_BASE_URL}/v3/sql/carto_dw/query`, { Authorization: 'Bearer scoped' });
     expect(request.headers.get('Authorization')).toBe('Bearer scoped');
+  });
+
+  describe('case-16: a 401 to a request that carried a token', () => {
+    /** A signed-in SPA client whose token endpoint (the fetch port) hands out `at-2`. */
+    function renewableClient() {
+      const now = Date.now();
+      const fetch: typeof globalThis.fetch = async () =>
+        new Response(
+          JSON.stringify({
+            access_token: 'at-2',
+            token_type: 'Bearer',
+            expires_in: 3600,
+            refresh_token: 'rt-2',
+          }),
+          { status: 200, headers: { 'content-type': 'application/json' } },
+        );
+      const session = {
+        accessToken: 'at-1',
+        refreshToken: 'rt-1',
+        expiresAt: now + 3_600_000,
+        renewAt: now + 3_000_000,
+      };
+      return spaClient({
+        fetch,
+        session,
+        clock: { now: () => Date.now(), setTimer: () => 0, clearTimer: () => undefined },
+      }).client;
+    }
+
+    it('renews once and retries once with the new token', async () => {
+      const client = renewableClient();
+      setup(client);
+      await client.start();
+      const http = TestBed.inject(HttpClient);
+      const backend = TestBed.inject(HttpTestingController);
+      const url = `${API_BASE_URL}/v3/sql/carto_dw/query`;
+      const answer = firstValueFrom(http.get(url));
+      await flush();
+      const first = backend.expectOne(url);
+      expect(first.request.headers.get('Authorization')).toBe('Bearer at-1');
+      first.flush({}, { status: 401, statusText: 'Unauthorized' });
+      let retry = backend.match(url);
+      for (let i = 0; i < 100 && retry.length === 0; i++) {
+        await flush();
+        retry = backend.match(url);
+      }
+      expect(retry.map((request) => request.request.headers.get('Authorization'))).toEqual(['Bearer at-2']);
+      retry[0]?.flush({ rows: [] });
+      await expect(answer).resolves.toEqual({ rows: [] });
+    });
+
+    it('a second 401 reaches the caller; no third request', async () => {
+      const client = renewableClient();
+      setup(client);
+      await client.start();
+      const http = TestBed.inject(HttpClient);
+      const backend = TestBed.inject(HttpTestingController);
+      const url = `${API_BASE_URL}/v3/sql/carto_dw/query`;
+      const answer = firstValueFrom(http.get(url)).catch((error: { status: number }) => error.status);
+      await flush();
+      backend.expectOne(url).flush({}, { status: 401, statusText: 'Unauthorized' });
+      let retry = backend.match(url);
+      for (let i = 0; i < 100 && retry.length === 0; i++) {
+        await flush();
+        retry = backend.match(url);
+      }
+      retry[0]?.flush({}, { status: 401, statusText: 'Unauthorized' });
+      await expect(answer).resolves.toBe(401);
+      await flush();
+      backend.expectNone(url);
+    });
+
+    it('a permanent API token is not retried: the 401 reaches the caller after one request', async () => {
+      setup(tokenClient('api-token-1'));
+      const http = TestBed.inject(HttpClient);
+      const backend = TestBed.inject(HttpTestingController);
+      const url = `${API_BASE_URL}/v3/sql/carto_dw/query`;
+      const answer = firstValueFrom(http.get(url)).catch((error: { status: number }) => error.status);
+      await flush();
+      backend.expectOne(url).flush({}, { status: 401, statusText: 'Unauthorized' });
+      await expect(answer).resolves.toBe(401);
+      for (let i = 0; i < 5; i++) await flush();
+      backend.expectNone(url);
+    });
   });
 });

@@ -39,8 +39,17 @@ export class CartoAuthService {
     const state = signal(client.getSnapshot());
     const unsubscribe = client.subscribe((next) => state.set(next));
     this.snapshot = state.asReadonly();
-    this.snapshot$ = new Observable((subscriber) => client.subscribe((next) => subscriber.next(next)));
-    inject(DestroyRef).onDestroy(() => {
+    const destroyRef = inject(DestroyRef);
+    // Completes with the injector, so `lastValueFrom(snapshot$)` and teardown that waits for completion end.
+    this.snapshot$ = new Observable((subscriber) => {
+      const stopListening = destroyRef.onDestroy(() => subscriber.complete());
+      const unsubscribeNext = client.subscribe((next) => subscriber.next(next));
+      return () => {
+        unsubscribeNext();
+        stopListening();
+      };
+    });
+    destroyRef.onDestroy(() => {
       unsubscribe();
       client.stop();
     });

@@ -11,7 +11,7 @@ import {
 } from '@angular/core';
 import { TestBed, TestComponentRenderer } from '@angular/core/testing';
 import { provideRouter, type ActivatedRouteSnapshot, type RouterStateSnapshot } from '@angular/router';
-import { spa } from '@carto-auth/core';
+import { apiToken, memoryPorts, spa } from '@carto-auth/core';
 import { cartoAuthGuard } from './carto-auth-guard';
 import { CartoAuthService } from './carto-auth-service';
 import { provideCartoAuth } from './provide-carto-auth';
@@ -68,5 +68,22 @@ describe('provideCartoAuth on the server', () => {
     expect(b.snapshot().status).toBe('idle');
     first.destroy();
     second.destroy();
+  });
+
+  it('keeps the ports an app passes (a server fetch with its own agent, say)', async () => {
+    let fetched = 0;
+    const ports = memoryPorts({
+      fetch: async () => {
+        fetched++;
+        return new Response('{}');
+      },
+    });
+    const injector = createEnvironmentInjector(
+      [provideCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: API_BASE_URL, ports })],
+      TestBed.inject(EnvironmentInjector),
+    );
+    await injector.get(CartoAuthService).client.fetch(`${API_BASE_URL}/v3/sql`);
+    expect(fetched).toBe(1);
+    injector.destroy();
   });
 });

@@ -4,13 +4,23 @@ import {
   createEnvironmentInjector,
   EnvironmentInjector,
   inject,
+  NgZone,
+  ɵNoopNgZone as NoopNgZone,
 } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { apiToken } from '@carto-auth/core';
+import { apiToken, persistentStorage, spa, type ClockPort } from '@carto-auth/core';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { CartoAuthService } from './carto-auth-service';
 import { provideCartoAuth } from './provide-carto-auth';
-import { API_BASE_URL, APP_ORIGIN, flush, realClock, spaClient } from './testing/clients';
+import {
+  API_BASE_URL,
+  APP_ORIGIN,
+  AUTH_DOMAIN,
+  CLIENT_ID,
+  flush,
+  realClock,
+  spaClient,
+} from './testing/clients';
 
 @Component({
   selector: 'carto-expiry-fixture',
@@ -76,5 +86,81 @@ describe('provideCartoAuth', () => {
     expect((fixture.nativeElement as HTMLElement).textContent).toContain(
       `authenticated until ${now + 3_600_000}`,
     );
+  });
+
+  it('starts the client of a child environment injector (a lazy route providing its own)', async () => {
+    const { client } = spaClient({
+      session: { accessToken: 'at', expiresAt: 3_600_000, renewAt: 3_000_000 },
+    });
+    const child = createEnvironmentInjector(
+      [provideCartoAuth(() => client)],
+      TestBed.inject(EnvironmentInjector),
+    );
+    const auth = child.get(CartoAuthService);
+    for (let i = 0; i < 10 && auth.snapshot().status !== 'authenticated'; i++) await flush();
+    expect(auth.snapshot().status).toBe('authenticated');
+    child.destroy();
+  });
+
+  it('snapshot$ completes when its injector is destroyed', () => {
+    const { client } = spaClient();
+    const child = createEnvironmentInjector(
+      [provideCartoAuth(() => client)],
+      TestBed.inject(EnvironmentInjector),
+    );
+    let completed = false;
+    child.get(CartoAuthService).snapshot$.subscribe({ complete: () => (completed = true) });
+    child.destroy();
+    expect(completed).toBe(true);
+  });
+
+  it('case-23: a client it creates sets its timers (renewal, request time-outs) outside the Angular zone', async () => {
+    const zone = { outside: 0 };
+    // Zoneless here (no zone.js): Angular's no-op zone, recording what runs outside it.
+    class RecordingZone extends NoopNgZone {
+      override runOutsideAngular<T>(fn: () => T): T {
+        zone.outside++;
+        try {
+          return fn();
+        } finally {
+          zone.outside--;
+        }
+      }
+    }
+    const setOutside: boolean[] = [];
+    const clock: ClockPort = {
+      now: () => Date.now(),
+      setTimer: (callback, delayMs) => {
+        setOutside.push(zone.outside > 0);
+        return realClock.setTimer(callback, delayMs);
+      },
+      clearTimer: (handle) => realClock.clearTimer(handle),
+    };
+    const now = Date.now();
+    const { client: seeding, ports } = spaClient({
+      session: { accessToken: 'at', expiresAt: now + 3_600_000, renewAt: now + 3_000_000 },
+    });
+    seeding.stop();
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: NgZone, useClass: RecordingZone },
+        provideCartoAuth({
+          strategy: spa({
+            clientId: CLIENT_ID,
+            redirectUri: `${APP_ORIGIN}/callback`,
+            authDomain: AUTH_DOMAIN,
+            storage: persistentStorage('session'),
+          }),
+          apiBaseUrl: API_BASE_URL,
+          ports: { ...ports, clock },
+        }),
+      ],
+    });
+    const auth = TestBed.inject(CartoAuthService);
+    for (let i = 0; i < 10 && auth.snapshot().status !== 'authenticated'; i++) await flush();
+    expect(auth.snapshot().status).toBe('authenticated');
+    expect(setOutside.length).toBeGreaterThan(0); // the renewal timer at least
+    expect(setOutside.every(Boolean)).toBe(true);
+    auth.client.stop();
   });
 });

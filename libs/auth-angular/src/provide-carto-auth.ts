@@ -2,11 +2,13 @@ import { isPlatformBrowser } from '@angular/common';
 import {
   inject,
   makeEnvironmentProviders,
+  NgZone,
   PLATFORM_ID,
   provideAppInitializer,
+  provideEnvironmentInitializer,
   type EnvironmentProviders,
 } from '@angular/core';
-import { createCartoAuth, memoryPorts, type CartoAuthClient, type CartoAuthOptions } from '@carto-auth/core';
+import { createCartoAuth, minimalPorts, type CartoAuthClient, type CartoAuthOptions } from '@carto-auth/core';
 import { CartoAuthService } from './carto-auth-service';
 
 /**
@@ -14,9 +16,12 @@ import { CartoAuthService } from './carto-auth-service';
  *
  * In the browser the client uses the browser's ports and bootstrap waits for `start()` in an app
  * initializer: a login callback is complete, and its parameters gone from the address bar, before the
- * router reads the URL (guards wait as well, case-24). On the server (SSR, case-21) the client gets
- * `memoryPorts()`, is never started and never redirects; every injector creates its own client, so two
- * requests never share a session. The factory form runs in an injection context and owns those choices.
+ * router reads the URL (guards wait as well, case-24); in a child environment injector (a lazy route's
+ * providers) the client starts when the injector is created. Its timers run outside Angular's zone, so
+ * a scheduled renewal or a request time-out never keeps a zone-based app unstable (case-23). On the
+ * server (SSR, case-21) the client gets `minimalPorts()` unless `ports` are given, is never started and
+ * never redirects; every injector creates its own client, so two requests never share a session. The
+ * factory form runs in an injection context and owns those choices.
  * @param config the options of `createCartoAuth`, or a factory returning a ready client.
  * @example
  * export const appConfig: ApplicationConfig = {
@@ -32,15 +37,30 @@ export function provideCartoAuth(config: CartoAuthOptions | (() => CartoAuthClie
     {
       provide: CartoAuthService,
       useFactory: () => {
-        const browser = isPlatformBrowser(inject(PLATFORM_ID));
         if (typeof config === 'function') return new CartoAuthService(config());
-        return new CartoAuthService(createCartoAuth(browser ? config : { ...config, ports: memoryPorts() }));
+        if (!isPlatformBrowser(inject(PLATFORM_ID))) {
+          return new CartoAuthService(createCartoAuth({ ...config, ports: config.ports ?? minimalPorts() }));
+        }
+        const ports = config.ports ?? config.strategy.defaultPorts();
+        const { clock } = ports;
+        const zone = inject(NgZone);
+        const outsideZone = {
+          ...clock,
+          setTimer: (...args: Parameters<typeof clock.setTimer>) =>
+            zone.runOutsideAngular(() => clock.setTimer(...args)),
+        };
+        return new CartoAuthService(createCartoAuth({ ...config, ports: { ...ports, clock: outsideZone } }));
       },
     },
-    provideAppInitializer(async () => {
-      const auth = inject(CartoAuthService);
-      // Failures land in the snapshot; start() rejects only when the app is destroyed meanwhile.
-      if (isPlatformBrowser(inject(PLATFORM_ID))) await auth.start().catch(() => undefined);
-    }),
+    // Starts the client of any environment injector, root or child; start() twice is one start (case-05).
+    provideEnvironmentInitializer(startInBrowser),
+    // The root one also holds bootstrap until the callback is processed.
+    provideAppInitializer(startInBrowser),
   ]);
+}
+
+/** Failures land in the snapshot; start() rejects only when the injector is destroyed meanwhile. */
+async function startInBrowser(): Promise<void> {
+  const auth = inject(CartoAuthService);
+  if (isPlatformBrowser(inject(PLATFORM_ID))) await auth.start().catch(() => undefined);
 }

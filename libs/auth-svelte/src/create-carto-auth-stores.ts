@@ -35,7 +35,7 @@ export interface CartoAuthStores {
  * The stores keep no state of their own: the first subscriber subscribes them to the client and the
  * last one to leave unsubscribes them, so a destroyed component leaves no listener behind. Nothing
  * here touches `window`. In the browser one client per page (a module is a fine home for it); on a
- * server (SSR, case-21) build a client with `memoryPorts()` and its stores per request, never in a
+ * server (SSR, case-21) build a client with `minimalPorts()` and its stores per request, never in a
  * module, or two requests would share a session. Stopping the client (`client.stop()`) is the caller's.
  * @param client a client from `createCartoAuth()`; call `start()` once, at start-up.
  * @example

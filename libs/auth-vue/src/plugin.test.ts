@@ -182,4 +182,31 @@ describe('cartoAuthGuard (vue-router)', () => {
     unmount();
     first.client.stop();
   });
+
+  it('case-04: a global beforeEach guard lands on errorRoute after a failed login, without a redirect loop', async () => {
+    const first = spaClient();
+    await first.client.start();
+    await first.client.login();
+    await until(() => first.nav.redirects.length === 1);
+    const state = new URL(first.nav.redirects[0]!).searchParams.get('state');
+    first.nav.url = `${REDIRECT_URI}?error=access_denied&error_description=Denied&state=${state}`;
+    const { client } = spaClient(first.nav.url, first.ports);
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/', component: Page },
+        { path: '/data', component: Page },
+      ],
+    });
+    router.beforeEach(createCartoAuthGuard({ errorRoute: '/' }));
+    const app = createApp(defineComponent({ render: () => h('main') }));
+    app.use(createCartoAuthPlugin(() => client)).use(router);
+    app.mount(document.createElement('div'));
+    await expect(router.push('/data')).resolves.toBeUndefined(); // vue-router rejects an infinite redirect
+    expect(router.currentRoute.value.fullPath).toBe('/');
+    expect(client.getSnapshot().status).toBe('error');
+    expect(first.nav.redirects).toHaveLength(1);
+    app.unmount();
+    first.client.stop();
+  });
 });

@@ -1,7 +1,7 @@
 import {
   createCartoAuth,
   ERR_INVALID_CONFIG,
-  memoryPorts,
+  minimalPorts,
   type AuthSnapshot,
   type CartoAuthClient,
   type CartoAuthOptions,
@@ -42,7 +42,7 @@ const inBrowser = () => typeof window !== 'undefined' && typeof document !== 'un
 /**
  * Creates the client and provides it to the app. In the browser `install` calls `start()`, which restores
  * the session and completes a login callback (wait for `ready` before installing the router); on the
- * server it uses `memoryPorts()` and never starts, so nothing redirects and no two requests share a
+ * server it uses `minimalPorts()` and never starts, so nothing redirects and no two requests share a
  * session. Unmounting the app stops the client.
  * @param options the core's options, or a factory for a client you build yourself
  * @example
@@ -56,7 +56,7 @@ export function createCartoAuthPlugin(options: CartoAuthOptions | (() => CartoAu
   const client =
     typeof options === 'function'
       ? options()
-      : createCartoAuth(browser ? options : { ...options, ports: options.ports ?? memoryPorts() });
+      : createCartoAuth(browser ? options : { ...options, ports: options.ports ?? minimalPorts() });
   let installed = false;
   let started!: (snapshot: AuthSnapshot) => void;
   const ready = new Promise<AuthSnapshot>((resolve) => (started = resolve));

@@ -105,45 +105,42 @@ describe('cartoAuthInterceptor', () => {
       }).client;
     }
 
-    it('renews once and retries once with the new token', async () => {
+    /**
+     * Sends a GET through the interceptor with a renewable SPA client, answers it 401, and returns the
+     * retry the interceptor sent (if any) and the caller's outcome (the body, or the error status).
+     */
+    async function answer401() {
       const client = renewableClient();
       setup(client);
       await client.start();
-      const http = TestBed.inject(HttpClient);
       const backend = TestBed.inject(HttpTestingController);
       const url = `${API_BASE_URL}/v3/sql/carto_dw/query`;
-      const answer = firstValueFrom(http.get(url));
+      const outcome = firstValueFrom(TestBed.inject(HttpClient).get(url)).catch(
+        (error: { status: number }) => error.status,
+      );
       await flush();
       const first = backend.expectOne(url);
       expect(first.request.headers.get('Authorization')).toBe('Bearer at-1');
       first.flush({}, { status: 401, statusText: 'Unauthorized' });
-      let retry = backend.match(url);
-      for (let i = 0; i < 100 && retry.length === 0; i++) {
+      let retries = backend.match(url);
+      for (let i = 0; i < 100 && retries.length === 0; i++) {
         await flush();
-        retry = backend.match(url);
+        retries = backend.match(url);
       }
-      expect(retry.map((request) => request.request.headers.get('Authorization'))).toEqual(['Bearer at-2']);
-      retry[0]?.flush({ rows: [] });
-      await expect(answer).resolves.toEqual({ rows: [] });
+      return { retries, outcome, backend, url };
+    }
+
+    it('renews once and retries once with the new token', async () => {
+      const { retries, outcome } = await answer401();
+      expect(retries.map((retry) => retry.request.headers.get('Authorization'))).toEqual(['Bearer at-2']);
+      retries[0]?.flush({ rows: [] });
+      await expect(outcome).resolves.toEqual({ rows: [] });
     });
 
     it('a second 401 reaches the caller; no third request', async () => {
-      const client = renewableClient();
-      setup(client);
-      await client.start();
-      const http = TestBed.inject(HttpClient);
-      const backend = TestBed.inject(HttpTestingController);
-      const url = `${API_BASE_URL}/v3/sql/carto_dw/query`;
-      const answer = firstValueFrom(http.get(url)).catch((error: { status: number }) => error.status);
-      await flush();
-      backend.expectOne(url).flush({}, { status: 401, statusText: 'Unauthorized' });
-      let retry = backend.match(url);
-      for (let i = 0; i < 100 && retry.length === 0; i++) {
-        await flush();
-        retry = backend.match(url);
-      }
-      retry[0]?.flush({}, { status: 401, statusText: 'Unauthorized' });
-      await expect(answer).resolves.toBe(401);
+      const { retries, outcome, backend, url } = await answer401();
+      retries[0]?.flush({}, { status: 401, statusText: 'Unauthorized' });
+      await expect(outcome).resolves.toBe(401);
       await flush();
       backend.expectNone(url);
     });

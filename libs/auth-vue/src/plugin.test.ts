@@ -166,14 +166,19 @@ describe('cartoAuthGuard (vue-router)', () => {
     unmount();
   });
 
-  it('case-04: after a failed login goes to errorRoute and starts no new login', async () => {
+  /** A client on the callback of a login that CARTO answered with access_denied, and the tab's first client. */
+  async function deniedLogin() {
     const first = spaClient();
     await first.client.start();
     await first.client.login();
     await until(() => first.nav.redirects.length === 1);
     const state = new URL(first.nav.redirects[0]!).searchParams.get('state');
     first.nav.url = `${REDIRECT_URI}?error=access_denied&error_description=Denied&state=${state}`;
-    const { client } = spaClient(first.nav.url, first.ports);
+    return { first, client: spaClient(first.nav.url, first.ports).client };
+  }
+
+  it('case-04: after a failed login goes to errorRoute and starts no new login', async () => {
+    const { first, client } = await deniedLogin();
     const { router, unmount } = await appWithRouter(client);
     await router.push('/data');
     expect(router.currentRoute.value.fullPath).toBe('/');
@@ -184,13 +189,7 @@ describe('cartoAuthGuard (vue-router)', () => {
   });
 
   it('case-04: a global beforeEach guard lands on errorRoute after a failed login, without a redirect loop', async () => {
-    const first = spaClient();
-    await first.client.start();
-    await first.client.login();
-    await until(() => first.nav.redirects.length === 1);
-    const state = new URL(first.nav.redirects[0]!).searchParams.get('state');
-    first.nav.url = `${REDIRECT_URI}?error=access_denied&error_description=Denied&state=${state}`;
-    const { client } = spaClient(first.nav.url, first.ports);
+    const { first, client } = await deniedLogin();
     const router = createRouter({
       history: createMemoryHistory(),
       routes: [

@@ -42,6 +42,7 @@ export class CartoAuthService {
     const destroyRef = inject(DestroyRef);
     // Completes with the injector, so `lastValueFrom(snapshot$)` and teardown that waits for completion end.
     this.snapshot$ = new Observable((subscriber) => {
+      if (destroyRef.destroyed) return subscriber.complete(); // the client is stopped: nothing will change
       const stopListening = destroyRef.onDestroy(() => subscriber.complete());
       const unsubscribeNext = client.subscribe((next) => subscriber.next(next));
       return () => {

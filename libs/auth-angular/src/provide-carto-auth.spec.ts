@@ -102,6 +102,19 @@ describe('provideCartoAuth', () => {
     child.destroy();
   });
 
+  it('snapshot$ subscribed after its injector was destroyed completes at once', () => {
+    const { client } = spaClient();
+    const child = createEnvironmentInjector(
+      [provideCartoAuth(() => client)],
+      TestBed.inject(EnvironmentInjector),
+    );
+    const auth = child.get(CartoAuthService);
+    child.destroy();
+    let completed = false;
+    auth.snapshot$.subscribe({ complete: () => (completed = true) });
+    expect(completed).toBe(true);
+  });
+
   it('snapshot$ completes when its injector is destroyed', () => {
     const { client } = spaClient();
     const child = createEnvironmentInjector(

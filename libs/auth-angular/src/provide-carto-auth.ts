@@ -8,7 +8,13 @@ import {
   provideEnvironmentInitializer,
   type EnvironmentProviders,
 } from '@angular/core';
-import { createCartoAuth, minimalPorts, type CartoAuthClient, type CartoAuthOptions } from '@carto-auth/core';
+import {
+  createCartoAuth,
+  minimalPorts,
+  type CartoAuthClient,
+  type CartoAuthOptions,
+  type ClockPort,
+} from '@carto-auth/core';
 import { CartoAuthService } from './carto-auth-service';
 
 /**
@@ -44,10 +50,11 @@ export function provideCartoAuth(config: CartoAuthOptions | (() => CartoAuthClie
         const ports = config.ports ?? config.strategy.defaultPorts();
         const { clock } = ports;
         const zone = inject(NgZone);
-        const outsideZone = {
-          ...clock,
-          setTimer: (...args: Parameters<typeof clock.setTimer>) =>
-            zone.runOutsideAngular(() => clock.setTimer(...args)),
+        // Calls, not a spread: a clock written as a class keeps its methods and `this`.
+        const outsideZone: ClockPort = {
+          now: () => clock.now(),
+          setTimer: (callback, delayMs) => zone.runOutsideAngular(() => clock.setTimer(callback, delayMs)),
+          clearTimer: (handle) => clock.clearTimer(handle),
         };
         return new CartoAuthService(createCartoAuth({ ...config, ports: { ...ports, clock: outsideZone } }));
       },

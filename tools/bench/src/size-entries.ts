@@ -31,10 +31,11 @@ export const BUDGETS = { apiTokenOnly: 2048, coreSpa: 10240, adapterIncrement: 1
  * Core + SPA measured 12.7 KB on 2026-12-03, 13.5 KB once case-02 across tabs (Web Locks, an IndexedDB
  * note) and the back/forward-cache restore landed, 12.97 KB on 2026-12-04 once persistence (and with it
  * the cross-tab lock) became the opt-in `persistentStorage()`, 12.97 KB again with the hot-path cache and
- * queued events, 13.03 KB once blocked Web Storage became `storage_unavailable` instead of a login loop.
- * Until it reaches 10 KB, CI holds it at or below this ceiling, so it cannot grow unnoticed.
+ * queued events, 13.03 KB once blocked Web Storage became `storage_unavailable` instead of a login loop,
+ * 13.07 KB once outages neither end sessions nor cause request storms. Until it reaches 10 KB, CI holds
+ * it at or below this ceiling, so it cannot grow unnoticed.
  */
-export const CORE_SPA_CEILING = 13_050;
+export const CORE_SPA_CEILING = 13_100;
 
 /** Every row, ours first. Add an entry file and a row here for each new adapter (the test checks). */
 export const SIZE_ENTRIES: readonly SizeEntry[] = [

@@ -2,15 +2,23 @@
  * Outages at the token endpoint (5xx, dropped connections, endpoints that never answer): a session or
  * token that still works must survive them, and no caller may hang.
  */
-import { createCartoAuth, m2m, manualClock, memoryPorts, persistentStorage, type M2mTokenCache } from '..';
-import { DEMO, countRequests, spaPage, useEmulator } from '../../test/harness';
+import {
+  createCartoAuth,
+  guardRoute,
+  m2m,
+  manualClock,
+  memoryPorts,
+  persistentStorage,
+  type M2mTokenCache,
+} from '..';
+import { DEMO, countRequests, spaPage, useEmulator, waitFor } from '../../test/harness';
 
 const emulator = useEmulator();
 beforeEach(() => emulator().admin.reset());
 const SESSION_KEY = 'carto-auth:carto-spa-demo:session';
 
 describe('SPA', () => {
-  it('a 503 on renewal after the access token expired keeps the session; the next call renews', async () => {
+  it('a 503 on renewal after the access token expired keeps the session; calls meanwhile get the error, a retry or "try again" renews', async () => {
     const page = spaPage(emulator());
     const client = await page.signIn({ storage: persistentStorage('session') });
     page.clock.set((client.getSnapshot().expiresAt ?? 0) + 60_000); // the laptop woke up, no network yet
@@ -18,9 +26,41 @@ describe('SPA', () => {
     await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'network_error' });
     expect(client.getSnapshot().status).toBe('authenticated');
     expect(page.ports.sessionStore.get(SESSION_KEY)).not.toBeNull();
-    page.clock.advance(1_000); // the network is back
-    await expect(client.getAccessToken()).resolves.toEqual(expect.any(String));
+    const afterFailure = await countRequests(emulator(), '/oauth/token');
+    page.clock.advance(1_000); // the network is back, but the retry is not due yet
+    await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'network_error' });
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(afterFailure); // no request meanwhile
+    // An app's "try again" forces a renewal at once.
+    await expect(client.getAccessToken({ forceRenew: true })).resolves.toEqual(expect.any(String));
     expect(client.getSnapshot().expiresAt).toBeGreaterThan(page.clock.now());
+  });
+
+  it('no storm: a listener asking for a token on every change during an outage after expiry waits for the retries', async () => {
+    const page = spaPage(emulator());
+    const first = await page.signIn({ storage: persistentStorage('session') });
+    page.clock.set((first.getSnapshot().expiresAt ?? 0) + 1_000);
+    first.stop();
+    await emulator().admin.fault({ path: '/oauth/token', status: 503, times: 1000 });
+    const before = await countRequests(emulator(), '/oauth/token');
+    const client = page.client({ storage: persistentStorage('session') });
+    client.listen((snapshot) => {
+      if (snapshot.status === 'authenticated') client.getAccessToken().catch(() => undefined);
+    });
+    await client.start();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+  });
+
+  it('an expired session without a refresh token (silent renewal only) whose renewal times out ends, and the guard logs in again', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn({ renew: 'silent' });
+    page.nav.silentAuthorize = () => new Promise<string>(() => undefined); // a blocked iframe never answers
+    page.clock.set((client.getSnapshot().expiresAt ?? 0) + 1_000); // the renewal timer fires
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    page.clock.advance(10_000); // silentTimeoutMs
+    await waitFor(() => client.getSnapshot().status !== 'authenticated');
+    expect(client.getSnapshot().status).toBe('unauthenticated');
+    expect(await guardRoute(client, '/data')).toBe('login');
   });
 
   it('a reload during an outage with an expired stored session keeps it and retries on a timer, not in a loop', async () => {

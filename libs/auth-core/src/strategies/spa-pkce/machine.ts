@@ -310,9 +310,12 @@ function startRenewal(
 ): Step {
   const { session, retryAt = 0 } = state;
   const seq = state.seq + 1;
-  // After a transient failure even a forced renewal (a 401 from an API) waits for the retry while the
-  // token in hand works: requests answered 401 during an outage share one attempt.
-  if ((!force && now < session.renewAt) || (now < retryAt && now < session.expiresAt)) return [state, []];
+  // After a transient failure, renewals wait for the retry: calls in between get the outage's error at
+  // once, and no caller (a listener asking on every change, say) can turn an outage into a storm. Only
+  // a forced renewal of an expired token (an app's "try again") goes out sooner.
+  if ((!force && now < Math.max(session.renewAt, retryAt)) || (now < retryAt && now < session.expiresAt)) {
+    return [state, []];
+  }
   if (session.refreshToken && canRefresh(config)) {
     return [
       { status: 'renewing', seq, session },
@@ -338,10 +341,11 @@ function failRenewal(
 ): Step {
   const { session, seq } = state;
   const { error, at } = event;
-  if (isTransient(error)) {
-    // Transient (network, 5xx, time-out): keep the session, whose refresh token still works once the
-    // network is back (a laptop waking after expiry, a reload offline), and retry later: at the expiry
-    // of a still-valid token at the latest, never sooner than RENEW_RETRY_MS after an expired one.
+  // Transient (network, 5xx, time-out): keep a still-valid token, or an expired session's refresh
+  // token, which works again once the network is back (a laptop waking after expiry, a reload
+  // offline); retry at the expiry of a still-valid token at the latest, else RETRY_AFTER_MS later.
+  // An expired session without a refresh token (silent renewal only) has nothing left to keep.
+  if (isTransient(error) && (at < session.expiresAt || session.refreshToken)) {
     const retryAt =
       at < session.expiresAt ? Math.min(at + RETRY_AFTER_MS, session.expiresAt) : at + RETRY_AFTER_MS;
     return [

@@ -1,5 +1,6 @@
-import { HttpErrorResponse, type HttpInterceptorFn, type HttpRequest } from '@angular/common/http';
+import { HttpErrorResponse, type HttpInterceptorFn } from '@angular/common/http';
 import { inject } from '@angular/core';
+import { tokenAfterUnauthorized, type GetAccessTokenOptions } from '@carto-auth/core';
 import { catchError, from, switchMap, throwError } from 'rxjs';
 import { CartoAuthService } from './carto-auth-service';
 
@@ -14,26 +15,20 @@ import { CartoAuthService } from './carto-auth-service';
 export const cartoAuthInterceptor: HttpInterceptorFn = (request, next) => {
   const auth = inject(CartoAuthService);
   if (request.headers.has('Authorization') || !auth.client.isAllowedUrl(request.url)) return next(request);
-  const send = (token: string | undefined) => next(withBearer(request, token));
-  return from(auth.getAccessToken().catch(() => undefined)).pipe(
+  const send = (token: string | undefined) =>
+    next(token ? request.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : request);
+  const getAccessToken = (options?: GetAccessTokenOptions) => auth.getAccessToken(options);
+  return from(getAccessToken().catch(() => undefined)).pipe(
     switchMap((token) =>
       send(token).pipe(
         catchError((error: unknown) => {
           if (!token || !(error instanceof HttpErrorResponse) || error.status !== 401) throw error;
-          // As the core's fetch(): another request may have renewed already; else force one renewal.
-          const renewed = auth
-            .getAccessToken()
-            .then((fresh) => (fresh === token ? auth.getAccessToken({ forceRenew: true }) : fresh))
-            .catch(() => token);
-          return from(renewed).pipe(
-            switchMap((fresh) => (fresh === token ? throwError(() => error) : send(fresh))),
+          // The core's decision (case-16); the same token again means the 401 stands.
+          return from(tokenAfterUnauthorized(getAccessToken, token).catch(() => token)).pipe(
+            switchMap((renewed) => (renewed === token ? throwError(() => error) : send(renewed))),
           );
         }),
       ),
     ),
   );
 };
-
-function withBearer<T>(request: HttpRequest<T>, token: string | undefined): HttpRequest<T> {
-  return token ? request.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : request;
-}

@@ -17,6 +17,7 @@ import type {
   StrategyKind,
 } from './types';
 import { positiveMs } from './timing';
+import { tokenAfterUnauthorized } from './renewal';
 import { baseUrl } from './urls';
 
 /** Options of {@link createCartoAuth}. */
@@ -209,10 +210,8 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     }
     const response = await ports.fetch(target, withBearer(target, init, token));
     if (response.status !== 401 || token === undefined) return response;
-    // case-16: renew once, retry once; a second 401 is an error, never a loop. Concurrent requests
-    // whose 401s arrive after another one's renewal take its token instead of renewing again.
-    let renewed = await getAccessToken();
-    if (renewed === token) renewed = await getAccessToken({ forceRenew: true });
+    // case-16: renew once, retry once; a second 401 is an error, never a loop.
+    const renewed = await tokenAfterUnauthorized(getAccessToken, token);
     // The same token again means nothing changed: its 401 stands.
     const retried =
       renewed === token ? response : await ports.fetch(replay, withBearer(replay, init, renewed));
@@ -268,7 +267,8 @@ function withBearer(
   init: RequestInit | undefined,
   token: string | undefined,
 ): RequestInit {
-  const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+  // A string has no `headers`: then only `init`'s count.
+  const headers = new Headers(init?.headers ?? (input as Partial<Request>).headers);
   if (token) headers.set('Authorization', `Bearer ${token}`);
   return { ...init, headers };
 }

@@ -4,6 +4,7 @@
  */
 export { createCartoAuth } from './client';
 export { guardRoute, settledSnapshot } from './guard';
+export { tokenAfterUnauthorized } from './renewal';
 export type { GuardDecision } from './guard';
 export type { CartoAuthClient, CartoAuthOptions, GetAccessTokenOptions, InspectedTransition } from './client';
 export type {

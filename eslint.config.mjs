@@ -13,13 +13,14 @@ export default [
         'error',
         {
           enforceBuildableLibDependency: true,
-          // Tests everywhere may spawn the emulator through its testing entry.
-          allow: ['@carto-auth/emulator/testing'],
+          // Test helpers; the rule below keeps them out of shipped code.
+          allow: ['@carto-auth/emulator/testing', '@carto-auth/adapter-testing'],
           depConstraints: [
             { sourceTag: 'scope:core', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:emulator', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:adapter', onlyDependOnLibsWithTags: ['scope:core'] },
             { sourceTag: 'scope:sample', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:test-support', onlyDependOnLibsWithTags: ['scope:core'] },
             {
               sourceTag: 'scope:app',
               onlyDependOnLibsWithTags: ['scope:core', 'scope:adapter', 'scope:sample'],
@@ -52,6 +53,19 @@ export default [
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Use the clock port.' },
+      ],
+    },
+  },
+  {
+    files: ['libs/auth-*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.spec.ts', '**/test-setup.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        ...['@carto-auth/emulator/testing', '@carto-auth/adapter-testing'].map((name) => ({
+          name,
+          message: 'Test helpers: import them from tests only.',
+        })),
       ],
     },
   },

@@ -18,6 +18,7 @@ module.exports = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@carto-auth/core$': path.join(__dirname, 'libs/auth-core/src/index.ts'),
     '^@carto-auth/core/node$': path.join(__dirname, 'libs/auth-core/src/node.ts'),
+    '^@carto-auth/adapter-testing$': path.join(__dirname, 'libs/adapter-testing/src/index.ts'),
     '^@carto-auth/emulator/testing$': path.join(__dirname, 'libs/carto-emulator/src/testing/index.ts'),
   },
   testMatch: ['**/?(*.)+(spec|test).ts'],

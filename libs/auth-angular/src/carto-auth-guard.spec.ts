@@ -10,7 +10,7 @@ import {
 import type { CartoAuthClient } from '@carto-auth/core';
 import { cartoAuthGuard, createCartoAuthGuard } from './carto-auth-guard';
 import { provideCartoAuth } from './provide-carto-auth';
-import { APP_ORIGIN, flush, spaClient, until } from './testing/clients';
+import { APP_ORIGIN, flush, SIGNED_IN, spaClient, until } from '@carto-auth/adapter-testing';
 
 const route = {} as ActivatedRouteSnapshot;
 const state = { url: '/data' } as RouterStateSnapshot;
@@ -33,7 +33,7 @@ describe('cartoAuthGuard', () => {
 
   it('lets a signed-in user through once the session is restored', async () => {
     const { client } = spaClient({
-      session: { accessToken: 'at', expiresAt: 3_600_000, renewAt: 3_000_000 },
+      session: SIGNED_IN,
     });
     await expect(runGuard(client)).resolves.toBe(true);
   });

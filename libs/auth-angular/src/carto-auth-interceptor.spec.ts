@@ -5,7 +5,7 @@ import type { CartoAuthClient } from '@carto-auth/core';
 import { firstValueFrom } from 'rxjs';
 import { cartoAuthInterceptor } from './carto-auth-interceptor';
 import { provideCartoAuth } from './provide-carto-auth';
-import { API_BASE_URL, flush, spaClient, tokenClient } from './testing/clients';
+import { API_BASE_URL, flush, spaClient, tokenClient } from '@carto-auth/adapter-testing';
 
 function setup(client: CartoAuthClient) {
   TestBed.configureTestingModule({

@@ -3,7 +3,7 @@ import { TestBed } from '@angular/core/testing';
 import type { AuthSnapshot, CartoAuthClient } from '@carto-auth/core';
 import { CartoAuthService } from './carto-auth-service';
 import { provideCartoAuth } from './provide-carto-auth';
-import { spaClient, tokenClient } from './testing/clients';
+import { SIGNED_IN, spaClient, tokenClient } from '@carto-auth/adapter-testing';
 
 @Component({
   selector: 'carto-status-fixture',
@@ -52,7 +52,7 @@ describe('CartoAuthService', () => {
 
   it('exposes the user as a signal and the snapshot as an Observable that starts with the current one', async () => {
     const { client } = spaClient({
-      session: { accessToken: 'at', expiresAt: 3_600_000, renewAt: 3_000_000 },
+      session: SIGNED_IN,
     });
     render(client);
     const auth = TestBed.inject(CartoAuthService);

@@ -15,7 +15,7 @@ import { apiToken, memoryPorts, spa } from '@carto-auth/core';
 import { cartoAuthGuard } from './carto-auth-guard';
 import { CartoAuthService } from './carto-auth-service';
 import { provideCartoAuth } from './provide-carto-auth';
-import { API_BASE_URL, APP_ORIGIN, AUTH_DOMAIN, CLIENT_ID, flush } from './testing/clients';
+import { API_BASE_URL, APP_ORIGIN, AUTH_DOMAIN, CLIENT_ID, flush } from '@carto-auth/adapter-testing';
 
 const options = () => ({
   strategy: spa({ clientId: CLIENT_ID, redirectUri: `${APP_ORIGIN}/callback`, authDomain: AUTH_DOMAIN }),

@@ -19,8 +19,9 @@ import {
   CLIENT_ID,
   flush,
   realClock,
+  SIGNED_IN,
   spaClient,
-} from './testing/clients';
+} from '@carto-auth/adapter-testing';
 
 @Component({
   selector: 'carto-expiry-fixture',
@@ -90,7 +91,7 @@ describe('provideCartoAuth', () => {
 
   it('starts the client of a child environment injector (a lazy route providing its own)', async () => {
     const { client } = spaClient({
-      session: { accessToken: 'at', expiresAt: 3_600_000, renewAt: 3_000_000 },
+      session: SIGNED_IN,
     });
     const child = createEnvironmentInjector(
       [provideCartoAuth(() => client)],

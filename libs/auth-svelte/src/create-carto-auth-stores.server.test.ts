@@ -7,11 +7,14 @@
 import type { CartoUser } from '@carto-auth/core';
 import { get } from 'svelte/store';
 import { createCartoAuthStores } from './index';
-import { spaClient } from './testing/clients';
+import { APP_ORIGIN, SIGNED_IN, spaClient } from '@carto-auth/adapter-testing';
 
 /** What one server request does: its own client on memory ports, its stores, a subscriber. */
 function serverRequest(signedIn: boolean) {
-  const { client, navigation } = spaClient({ signedIn, url: 'http://127.0.0.1:5174/data' });
+  const { client, navigation } = spaClient({
+    session: signedIn ? SIGNED_IN : undefined,
+    url: `${APP_ORIGIN}/data`,
+  });
   const stores = createCartoAuthStores(client);
   const statuses: string[] = [];
   const users: (CartoUser | undefined)[] = [];

@@ -3,11 +3,17 @@ import { flushSync, mount, unmount } from 'svelte';
 import { get } from 'svelte/store';
 import { createCartoAuthStores } from './index';
 import AuthStatus from './testing/AuthStatus.svelte';
-import { countingSubscriptions, DEMO_EMAIL, spaClient, tokenClient } from './testing/clients';
+import {
+  countingSubscriptions,
+  DEMO_EMAIL,
+  SIGNED_IN,
+  spaClient,
+  tokenClient,
+} from '@carto-auth/adapter-testing';
 
 describe('createCartoAuthStores', () => {
   it('follows the store contract: calls a subscriber at once, on every change, and not after it unsubscribes', async () => {
-    const { client: real } = spaClient({ signedIn: true });
+    const { client: real } = spaClient({ session: SIGNED_IN });
     const { client, active } = countingSubscriptions(real);
     const { snapshot } = createCartoAuthStores(client);
     expect(active()).toBe(0); // lazy: creating the stores subscribes to nothing
@@ -47,7 +53,7 @@ describe('createCartoAuthStores', () => {
   });
 
   it('derives isAuthenticated (notified only when it flips) and user from the snapshot', async () => {
-    const { client } = spaClient({ signedIn: true });
+    const { client } = spaClient({ session: SIGNED_IN });
     const { isAuthenticated, user } = createCartoAuthStores(client);
     const flags: boolean[] = [];
     const users: (CartoUser | undefined)[] = [];
@@ -66,7 +72,7 @@ describe('createCartoAuthStores', () => {
   });
 
   it('hands out the client and actions that work without `this` (destructured in a component)', async () => {
-    const { client, navigation } = spaClient({ signedIn: true });
+    const { client, navigation } = spaClient({ session: SIGNED_IN });
     const stores = createCartoAuthStores(client);
     const { start, getAccessToken, logout } = stores;
     expect(stores.client).toBe(client);
@@ -86,7 +92,7 @@ describe('createCartoAuthStores in a Svelte component', () => {
   });
 
   it('renders $snapshot.status and $user?.email, follows a logout, and unsubscribes on destroy', async () => {
-    const { client: real } = spaClient({ signedIn: true });
+    const { client: real } = spaClient({ session: SIGNED_IN });
     const { client, active } = countingSubscriptions(real);
     const stores = createCartoAuthStores(client);
     await real.start();

@@ -1,19 +1,15 @@
+import type { CartoAuthClient } from '@carto-auth/core';
 import {
-  apiToken,
-  createCartoAuth,
-  memoryPorts,
-  recordingNavigation,
-  spa,
-  type CartoAuthClient,
-  type Ports,
-} from '@carto-auth/core';
+  APP_ORIGIN,
+  countingSubscriptions,
+  spaClient,
+  tokenClient,
+  until,
+} from '@carto-auth/adapter-testing';
 import { mount } from '@vue/test-utils';
 import { createApp, defineComponent, h, nextTick } from 'vue';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { createCartoAuthGuard, createCartoAuthPlugin, useCartoAuth } from '.';
-
-const API = 'https://gcp-us-east1.api.carto.com';
-const REDIRECT_URI = 'http://127.0.0.1:5173/callback';
 
 /** The tiny fixture component: the status and the user, through `useCartoAuth()`. */
 const Status = defineComponent({
@@ -27,29 +23,6 @@ const Status = defineComponent({
       ]);
   },
 });
-
-const tokenClient = () => createCartoAuth({ strategy: apiToken({ token: 'api-token' }), apiBaseUrl: API });
-
-/** An SPA client on in-memory ports: nothing leaves the test, redirects are recorded. */
-function spaClient(
-  url = 'http://127.0.0.1:5173/',
-  ports: Ports = memoryPorts({ navigation: recordingNavigation(url) }),
-) {
-  const client = createCartoAuth({
-    strategy: spa({ clientId: 'spa', redirectUri: REDIRECT_URI }),
-    apiBaseUrl: API,
-    ports,
-  });
-  return { client, ports, nav: ports.navigation as ReturnType<typeof recordingNavigation> };
-}
-
-async function until(condition: () => boolean, ms = 2_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('createCartoAuthPlugin + useCartoAuth', () => {
   it('renders the snapshot and re-renders when it changes', async () => {
@@ -75,24 +48,12 @@ describe('createCartoAuthPlugin + useCartoAuth', () => {
   });
 
   it('stops the client and drops its subscription when the app unmounts', async () => {
-    const client = tokenClient();
-    let active = 0;
-    const counted: CartoAuthClient = {
-      ...client,
-      subscribe(listener) {
-        active++;
-        const stop = client.subscribe(listener);
-        return () => {
-          active--;
-          stop();
-        };
-      },
-    };
+    const { client: counted, active } = countingSubscriptions(tokenClient());
     const wrapper = mount(Status, { global: { plugins: [createCartoAuthPlugin(() => counted)] } });
-    expect(active).toBe(1);
+    expect(active()).toBe(1);
     wrapper.unmount();
-    expect(active).toBe(0);
-    await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'cancelled' });
+    expect(active()).toBe(0);
+    await expect(counted.getAccessToken()).rejects.toMatchObject({ code: 'cancelled' });
   });
 
   it('case-22: outside setup() useCartoAuth() throws a coded TypeError that says where to call it', () => {
@@ -154,7 +115,7 @@ describe('cartoAuthGuard (vue-router)', () => {
   });
 
   it('cancels the navigation and starts one login that comes back to the route', async () => {
-    const { client, nav, ports } = spaClient();
+    const { client, navigation: nav, ports } = spaClient();
     const { router, unmount } = await appWithRouter(client);
     await router.push('/data?page=2');
     expect(router.currentRoute.value.fullPath).toBe('/');
@@ -169,12 +130,13 @@ describe('cartoAuthGuard (vue-router)', () => {
   /** A client on the callback of a login that CARTO answered with access_denied, and the tab's first client. */
   async function deniedLogin() {
     const first = spaClient();
+    const nav = first.navigation;
     await first.client.start();
     await first.client.login();
-    await until(() => first.nav.redirects.length === 1);
-    const state = new URL(first.nav.redirects[0]!).searchParams.get('state');
-    first.nav.url = `${REDIRECT_URI}?error=access_denied&error_description=Denied&state=${state}`;
-    return { first, client: spaClient(first.nav.url, first.ports).client };
+    await until(() => nav.redirects.length === 1);
+    const state = new URL(nav.redirects[0]!).searchParams.get('state');
+    nav.url = `${APP_ORIGIN}/callback?error=access_denied&error_description=Denied&state=${state}`;
+    return { first, client: spaClient({ ports: first.ports }).client };
   }
 
   it('case-04: after a failed login goes to errorRoute and starts no new login', async () => {
@@ -183,7 +145,7 @@ describe('cartoAuthGuard (vue-router)', () => {
     await router.push('/data');
     expect(router.currentRoute.value.fullPath).toBe('/');
     expect(client.getSnapshot()).toMatchObject({ status: 'error', error: { code: 'authorize_failed' } });
-    expect(first.nav.redirects).toHaveLength(1);
+    expect(first.navigation.redirects).toHaveLength(1);
     unmount();
     first.client.stop();
   });
@@ -204,7 +166,7 @@ describe('cartoAuthGuard (vue-router)', () => {
     await expect(router.push('/data')).resolves.toBeUndefined(); // vue-router rejects an infinite redirect
     expect(router.currentRoute.value.fullPath).toBe('/');
     expect(client.getSnapshot().status).toBe('error');
-    expect(first.nav.redirects).toHaveLength(1);
+    expect(first.navigation.redirects).toHaveLength(1);
     app.unmount();
     first.client.stop();
   });

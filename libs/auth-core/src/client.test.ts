@@ -127,6 +127,23 @@ describe('createCartoAuth runtime', () => {
     await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
   });
 
+  it('adversarial: a strategy that decides "fresh" without a token never makes getAccessToken() resolve undefined', async () => {
+    const broken = apiToken({ token: 'x' });
+    const client = createCartoAuth({
+      strategy: { ...broken, decideToken: () => ({ kind: 'fresh', token: '', until: Infinity }) },
+      apiBaseUrl: API,
+      ports: memoryPorts(),
+    });
+    await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
+    await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
+  });
+
+  it('apiToken() refuses a token that could not go into a header (a pasted line break), before it leaks into errors', () => {
+    for (const token of ['tok\nX-Evil: 1', 'two words', ' ', ''])
+      expect(() => apiToken({ token })).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+    expect(() => apiToken({ token: 'eyJh.eyJh-_.sig~+/==' })).not.toThrow();
+  });
+
   it('stop() drops listeners and rejects later token requests with cancelled', async () => {
     const auth = createCartoAuth({
       strategy: apiToken({ token: 't' }),

@@ -158,8 +158,6 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     }
   }
 
-  const secrets = () => ({ state: ports.random(), codeVerifier: ports.random() });
-
   async function waitUntil<T>(check: () => T | undefined): Promise<T> {
     for (;;) {
       if (stopped) throw stoppedError();
@@ -188,10 +186,10 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
       // instead of each waiter starting its own retry (case-17, no convoy).
       // A renewal asked for from inside a listener is queued: wait for it too.
       if (decision.kind === 'busy' || queue.length) return void (renewalAsked = true);
-      if (decision.kind === 'fresh') freshUntil = decision.until; // the hot path takes the next calls
-      const { token, error } = decision as { token?: string; error?: CartoAuthError };
-      if (token) return (freshToken = token);
-      throw error || new CartoAuthError(ERR_NOT_AUTHENTICATED, 'No token');
+      const { token, error, until } = decision as { token?: string; error?: CartoAuthError; until?: number };
+      if (!token) throw error || new CartoAuthError(ERR_NOT_AUTHENTICATED, 'No token');
+      freshUntil = until ?? 0; // a fresh token: the hot path takes the next calls
+      return (freshToken = token);
     });
   }
 
@@ -231,7 +229,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     },
     listen: (listener) => addTo(listeners, listener),
     start() {
-      send({ type: 'startRequested', login: secrets() });
+      send({ type: 'startRequested' });
       // Settled once nothing is in flight: a callback exchanged, a session restored or renewed, or a redirect under way.
       return waitUntil(() =>
         strategy.decideToken(state, ports.clock.now()).kind === 'busy' ? undefined : snapshot,
@@ -239,7 +237,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     },
     async login(loginOptions = {}) {
       if (stopped) throw stoppedError();
-      send({ type: 'loginRequested', options: loginOptions, login: secrets() });
+      send({ type: 'loginRequested', options: loginOptions });
     },
     logout(logoutOptions = {}) {
       send({ type: 'logoutRequested', options: logoutOptions });

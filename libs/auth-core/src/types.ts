@@ -63,15 +63,15 @@ export type TokenDecision =
 
 /** Events every strategy understands; strategies add their own. */
 export type CommonEvent =
-  | { type: 'startRequested'; login: LoginSecrets }
-  | { type: 'loginRequested'; options: LoginOptions; login: LoginSecrets }
+  | { type: 'startRequested' }
+  | { type: 'loginRequested'; options: LoginOptions }
   | { type: 'renewRequested'; now: number; force: boolean }
   | { type: 'logoutRequested'; options: LogoutOptions }
   | { type: 'remoteLogout' }
   /** An effect threw instead of answering (a broken port): the machine must leave any waiting state. */
   | { type: 'effectFailed'; error: CartoAuthError };
 
-/** Fresh random values for a login, drawn by the runtime so transitions stay pure. */
+/** Fresh random values for a login, drawn by the effect that redirects, so transitions stay pure. */
 export interface LoginSecrets {
   state: string;
   codeVerifier: string;

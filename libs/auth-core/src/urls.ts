@@ -34,7 +34,8 @@ export function secureUrl(value: string, what: string): URL {
 /** A base URL that paths are appended to: no query, fragment or credentials, no trailing slash. */
 export function baseUrl(value: string, what: string): string {
   const url = secureUrl(value, what);
-  if (url.search || url.hash || url.username) throw configError(`${what}: not a base URL: ${value}`);
+  if (url.search || url.hash || url.username || url.password)
+    throw configError(`${what}: not a base URL: ${value}`);
   return url.href.replace(/\/+$/, '');
 }
 

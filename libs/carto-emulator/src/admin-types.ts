@@ -29,6 +29,8 @@ export interface FaultSpec {
   hang?: boolean;
   /** Wait this long first; alone, the real handler answers after the delay. */
   delayMs?: number;
+  /** A `Retry-After` header (seconds, or an HTTP date) on the answer, as rate limiters send with 429/503. */
+  retryAfter?: string;
 }
 
 /** One request seen by the emulator (admin requests are not logged). */

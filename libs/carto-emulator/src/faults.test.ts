@@ -48,6 +48,13 @@ describe('fault injection and introspection', () => {
     expect(await response.text()).toContain('<html>');
   });
 
+  it('sends the Retry-After it is given, as a rate limiter does', async () => {
+    await emulator.admin.fault({ path: '/oauth/token', status: 429, retryAfter: '120' });
+    const response = await fetch(`${emulator.authUrl}/oauth/token`, { method: 'POST' });
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('120');
+  });
+
   it('hangs a request until the client gives up', async () => {
     await emulator.admin.fault({ path: '/v3/tokens', hang: true });
     const started = Date.now();
@@ -64,6 +71,11 @@ describe('fault injection and introspection', () => {
     const response = await fetch(`${emulator.apiUrl}/config.yaml`);
     expect(Date.now() - started).toBeGreaterThanOrEqual(180);
     expect(await response.text()).toContain('baseUrl');
+  });
+
+  it('delays a POST and then answers it for real, body and all', async () => {
+    await emulator.admin.fault({ path: '/oauth/token', delayMs: 100 });
+    await expect(clientCredentials(as)).resolves.toMatchObject({ token_type: 'bearer' });
   });
 
   it('matches the method when given, and leaves CORS preflights alone by default', async () => {

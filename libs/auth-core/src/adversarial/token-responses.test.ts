@@ -45,6 +45,11 @@ describe('the code exchange against broken token responses', () => {
       { status: 200, body: { access_token: 'AT', token_type: 'Bearer', expires_in: 'soon' } },
       'invalid_response',
     ],
+    [
+      'an access_token that could not go into a header (a line break)',
+      { status: 200, body: { access_token: 'AT\nX-Evil: 1', token_type: 'Bearer', expires_in: 3600 } },
+      'invalid_response',
+    ],
     ['a 500', { status: 500 }, 'network_error'],
     ['a 503 with HTML', { status: 503, body: '<html>down</html>' }, 'network_error'],
     ['invalid_grant (400)', { status: 400, body: { error: 'invalid_grant' } }, 'token_request_failed'],

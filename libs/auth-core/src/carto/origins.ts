@@ -10,7 +10,8 @@ export function normalizeOrigins(origins: readonly string[]): ReadonlySet<string
     origins.map((origin) => {
       const url = secureUrl(origin, 'allowedOrigins');
       // An entry with a path would silently allow the whole origin: refuse it instead (origins only).
-      if (url.origin !== origin.replace(/\/$/, '')) throw configError(`not an origin: ${origin}`);
+      // Any spelling of an origin is one (upper case, `:443`, Unicode host): URL normalises it.
+      if (url.href !== `${url.origin}/`) throw configError(`not an origin: ${origin}`);
       return url.origin;
     }),
   );

@@ -24,15 +24,14 @@ export function minimalPorts(): Ports {
 
 /**
  * Ports for a strategy that only ever calls `fetch` (API access tokens): nothing else is bundled. The
- * runtime asks such a strategy for no navigation, storage or timer, so those ports are left out;
- * `random` only feeds the login secrets that strategy ignores. A permanent token never expires, so its
- * clock may stand still: the hot path then reads no real clock at all.
+ * runtime asks such a strategy for no navigation, storage, randomness or timer, so those ports are
+ * left out. A permanent token never expires, so its clock may stand still: the hot path then reads no
+ * real clock at all.
  */
 export function fetchOnlyPorts(): Ports {
-  const ports: Pick<Ports, 'fetch' | 'random'> & { clock: Pick<Ports['clock'], 'now'> } = {
+  const ports: Pick<Ports, 'fetch'> & { clock: Pick<Ports['clock'], 'now'> } = {
     fetch: (input, init) => globalThis.fetch(input, init),
     clock: { now: () => 0 },
-    random: () => '',
   };
   return ports as Ports;
 }

@@ -33,6 +33,8 @@ export function parseFaultSpec(input: unknown): FaultSpec | string {
   for (const flag of ['garbage', 'hang'] as const) {
     if (f[flag] !== undefined && typeof f[flag] !== 'boolean') return `"${flag}" must be a boolean`;
   }
+  if (f['retryAfter'] !== undefined && typeof f['retryAfter'] !== 'string')
+    return '"retryAfter" must be a string';
   const delayMs = f['delayMs'];
   if (delayMs !== undefined && (typeof delayMs !== 'number' || !(delayMs >= 0)))
     return '"delayMs" must be a number >= 0';
@@ -45,6 +47,7 @@ export function parseFaultSpec(input: unknown): FaultSpec | string {
     garbage: f['garbage'] === true,
     hang: f['hang'] === true,
     delayMs: delayMs as number | undefined,
+    retryAfter: f['retryAfter'] as string | undefined,
   };
 }
 
@@ -93,11 +96,12 @@ export async function applyFault(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<boolean> {
-  req.resume();
+  const answers = spec.garbage || spec.status !== undefined || spec.body !== undefined;
+  // A pure delay hands the request to the real handler, which still has to read its body.
+  if (answers || spec.hang) req.resume();
   if (spec.hang) return true;
   if (spec.delayMs) await delay(spec.delayMs, res);
   if (res.destroyed) return true;
-  const answers = spec.garbage || spec.status !== undefined || spec.body !== undefined;
   if (spec.delayMs && !answers) return false;
 
   // Let browsers read the injected answer instead of reporting a CORS failure.
@@ -113,6 +117,7 @@ export async function applyFault(
     );
     return true;
   }
+  if (spec.retryAfter !== undefined) res.setHeader('Retry-After', spec.retryAfter);
   const status = spec.status ?? 503;
   const body = spec.body ?? {
     error: 'fault_injected',

@@ -1,4 +1,5 @@
 import { fetchOnlyPorts } from '../../ports/ports.minimal';
+import { isBearerToken } from '../../bearer';
 import { configError } from '../../errors';
 import type { Strategy } from '../../types';
 import { decideToken, initial, toSnapshot, transition, type ApiTokenState } from './machine';
@@ -18,7 +19,8 @@ export interface ApiTokenOptions {
  */
 export function apiToken(options: ApiTokenOptions): Strategy<ApiTokenState, never, never> {
   const token = options?.token;
-  if (!(typeof token === 'string' && token.trim())) throw configError('apiToken(): no token');
+  // A line break or space (a careless paste) would break, and leak into, an error of every request.
+  if (!isBearerToken(token)) throw configError('apiToken(): not a token');
   return {
     kind: 'api-token',
     initial: () => initial(token),

@@ -5,6 +5,7 @@ import {
   memoryPorts,
   memoryTokenCache,
   type CartoAuthClient,
+  type M2mTokenCache,
 } from '../..';
 import { DEMO, countRequests, useEmulator } from '../../../test/harness';
 
@@ -67,11 +68,85 @@ describe('m2m strategy against the emulator', () => {
   it.each([
     ['a 503', { status: 503, body: 'maintenance' }, 'network_error'],
     ['garbage', { garbage: true }, 'invalid_response'],
-  ])('%s from the token endpoint is a typed error and the next call recovers', async (_name, fault, code) => {
-    await emulator().admin.fault({ path: '/oauth/token', ...fault });
-    const client = m2mClient();
-    await expect(client.getAccessToken()).rejects.toMatchObject({ code });
+  ])(
+    '%s from the token endpoint is a typed error; calls during the 1 s back-off get it without a request, then it recovers',
+    async (_name, fault, code) => {
+      await emulator().admin.fault({ path: '/oauth/token', ...fault });
+      const clock = manualClock(Date.now());
+      const client = m2mClient({}, clock);
+      await expect(client.getAccessToken()).rejects.toMatchObject({ code });
+      clock.advance(999);
+      await expect(client.getAccessToken({ forceRenew: true })).rejects.toMatchObject({ code });
+      expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+      clock.advance(1);
+      await expect(client.getAccessToken()).resolves.toMatch(/^ey/);
+    },
+  );
+
+  it("adversarial: a 429's Retry-After holds every caller off the token endpoint until it has passed", async () => {
+    await emulator().admin.fault({ path: '/oauth/token', status: 429, retryAfter: '120', times: 1 });
+    const clock = manualClock(Date.now());
+    const client = m2mClient({}, clock);
+    for (let second = 0; second < 120; second += 10) {
+      await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'network_error', status: 429 });
+      clock.advance(10_000);
+    }
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
     await expect(client.getAccessToken()).resolves.toMatch(/^ey/);
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(2);
+  });
+
+  it.each<[string, () => unknown]>([
+    [
+      'throws',
+      () => {
+        throw new Error('ECONNREFUSED redis');
+      },
+    ],
+    ['hangs', () => new Promise(() => undefined)],
+    ['has an empty token', () => ({ accessToken: '', receivedAt: 0, expiresAt: 9e15, renewAt: 9e15 })],
+    ['has no times', () => ({ accessToken: 'x' })],
+  ])(
+    'adversarial: a shared cache whose get() %s is a miss: the token comes from the endpoint',
+    async (_name, get) => {
+      const cache = { get, set: () => undefined, delete: () => undefined } as unknown as M2mTokenCache;
+      const realClock = { now: Date.now, setTimer: setTimeout, clearTimer: clearTimeout } as never;
+      const client = m2mClient({ cache }, realClock);
+      const token = await client.getAccessToken();
+      expect(token).toMatch(/^ey/);
+      expect(await client.getAccessToken()).toBe(token);
+      expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+    },
+  );
+
+  it("adversarial: a client with a wrong secret is never served the right one's token from a shared cache", async () => {
+    const cache = memoryTokenCache();
+    await m2mClient({ cache }).getAccessToken();
+    await expect(m2mClient({ cache, clientSecret: 'not-the-secret' }).getAccessToken()).rejects.toMatchObject(
+      {
+        code: 'token_request_failed',
+        oauthError: 'invalid_client',
+      },
+    );
+  });
+
+  it('adversarial: clients sharing a cache share one request too (never two at once, CARTO.md §3)', async () => {
+    const cache = memoryTokenCache();
+    const clients = Array.from({ length: 5 }, () => m2mClient({ cache }));
+    const tokens = await Promise.all(clients.map((client) => client.getAccessToken()));
+    expect(new Set(tokens).size).toBe(1);
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+  });
+
+  it('adversarial: a client stopped while its shared request runs does not take the others down', async () => {
+    await emulator().admin.fault({ path: '/oauth/token', delayMs: 300 });
+    const cache = memoryTokenCache();
+    const [starter, joiner] = [m2mClient({ cache }), m2mClient({ cache })];
+    const started = starter.getAccessToken();
+    const joined = joiner.getAccessToken();
+    starter.stop();
+    await expect(started).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(joined).resolves.toMatch(/^ey/);
   });
 
   it('a hanging token endpoint times out with code timeout', async () => {
@@ -147,6 +222,18 @@ describe('m2m strategy against the emulator', () => {
     expect(new Set(renewed).size).toBe(1);
     expect(renewed[0]).not.toBe(first);
     expect(await countRequests(emulator(), '/oauth/token')).toBe(2);
+  });
+
+  it('case-20: refuses in a web worker (no window there, but the code still ships to the user)', () => {
+    const scope = globalThis as { importScripts?: unknown };
+    scope.importScripts = () => undefined;
+    try {
+      expect(() => m2m({ clientId: 'id', clientSecret: 'secret' })).toThrow(
+        expect.objectContaining({ code: 'm2m_in_browser' }),
+      );
+    } finally {
+      delete scope.importScripts;
+    }
   });
 
   it('refuses plain http for a non-loopback auth domain', () => {

@@ -1,15 +1,27 @@
 import {
+  calculatePKCECodeChallenge,
   clientCredentialsGrantRequest,
   ClientSecretPost,
   processClientCredentialsResponse,
   type AuthorizationServer,
   type Client,
 } from 'oauth4webapi';
+import { ERR_CANCELLED } from '../../errors';
 import type { EffectContext } from '../../types';
-import { rejectWhenAborted, requestOptions, toCartoAuthError, toTokenSet } from '../shared/oauth';
+import {
+  rejectWhenAborted,
+  requestOptions,
+  toCartoAuthError,
+  toTokenSet,
+  type TokenSet,
+} from '../shared/oauth';
 import type { M2mEffect, M2mEvent, M2mToken } from './machine';
 
-/** Where M2M tokens can be shared (between clients of one process, or processes via your own store). */
+/**
+ * Where M2M tokens can be shared (between clients of one process, or processes via your own store).
+ * A `get` that throws, hangs (over {@link CACHE_READ_TIMEOUT_MS}) or returns something that is not a
+ * token counts as a miss; a failing `set` or `delete` is ignored: the cache never breaks authentication.
+ */
 export interface M2mTokenCache {
   get(key: string): M2mToken | undefined | Promise<M2mToken | undefined>;
   set(key: string, token: M2mToken): void | Promise<void>;
@@ -33,8 +45,23 @@ export interface M2mEffectConfig {
   clientSecret: string;
   parameters: Record<string, string>;
   cache: M2mTokenCache;
-  /** Everything that changes the token: two configurations never share one (case-19). */
-  cacheKey: string;
+  /**
+   * Everything that changes the token, the secret's hash included: two configurations never share one
+   * (case-19), and a client with a wrong secret is never served the token of the right one.
+   */
+  cacheKey: () => Promise<string>;
+}
+
+/** How long a shared cache may take to answer before it counts as a miss. */
+export const CACHE_READ_TIMEOUT_MS = 1_000;
+
+/** The key of a cache entry: the configuration, and a hash of the secret (never the secret itself). */
+export function m2mCacheKey(configuration: string[], clientSecret: string): () => Promise<string> {
+  let key: Promise<string> | undefined;
+  return () =>
+    (key ??= calculatePKCECodeChallenge(`carto-auth:m2m-cache:${clientSecret}`).then((secretHash) =>
+      JSON.stringify([...configuration, secretHash]),
+    ));
 }
 
 /** Runs one M2M effect; resolves with the event to feed back. Never rejects. */
@@ -46,10 +73,10 @@ export async function runEffect(
   try {
     switch (effect.type) {
       case 'cacheToken':
-        await config.cache.set(config.cacheKey, effect.token);
+        await config.cache.set(await config.cacheKey(), effect.token);
         return undefined;
       case 'forgetCachedToken':
-        await config.cache.delete(config.cacheKey);
+        await config.cache.delete(await config.cacheKey());
         return undefined;
       case 'requestToken':
         // The time-out or an abort wins even over a cache or fetch port that never answers.
@@ -60,22 +87,99 @@ export async function runEffect(
     const failure = toCartoAuthError(error, context);
     // Name the client and endpoint: a wrong secret, client id or authDomain is the usual cause.
     failure.message = `m2m client ${config.client.client_id} at ${config.server.token_endpoint}: ${failure.message}`;
-    return { type: 'tokenRequestFailed', seq: effect.seq, error: failure, at: context.ports.clock.now() };
+    const at = context.ports.clock.now();
+    return {
+      type: 'tokenRequestFailed',
+      seq: effect.seq,
+      error: failure,
+      at,
+      retryAfterMs: retryAfterMs(error, at),
+    };
   }
 }
 
-/** A token from the shared cache when it is fresh there (unless skipped), else from the token endpoint. */
-async function requestToken(
+/** A `Retry-After` (seconds or an HTTP date) on the response behind an oauth4webapi error, in ms. */
+function retryAfterMs(error: unknown, now: number): number | undefined {
+  const { response, cause } = (error ?? {}) as { response?: unknown; cause?: unknown };
+  const source = response ?? cause;
+  const header =
+    typeof Response !== 'undefined' && source instanceof Response ? source.headers.get('retry-after') : null;
+  if (!header) return undefined;
+  const ms = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
+  return ms >= 0 ? ms : undefined;
+}
+
+/** A cache entry that can be used: a token and finite times. Anything else (another version, a bug) is a miss. */
+function isM2mToken(value: unknown): value is M2mToken {
+  const token = value as Partial<M2mToken> | null | undefined;
+  return (
+    typeof token?.accessToken === 'string' &&
+    token.accessToken !== '' &&
+    [token.expiresAt, token.renewAt, token.receivedAt].every(Number.isFinite)
+  );
+}
+
+/** The shared cache's entry, or `undefined` when it has none, fails, or takes too long. */
+async function readCache(cache: M2mTokenCache, key: string, context: EffectContext) {
+  const { clock } = context.ports;
+  let timer: unknown;
+  try {
+    const entry = await Promise.race([
+      cache.get(key),
+      new Promise<undefined>((resolve) => {
+        timer = clock.setTimer(() => resolve(undefined), CACHE_READ_TIMEOUT_MS);
+      }),
+    ]);
+    return isM2mToken(entry) ? entry : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (timer !== undefined) clock.clearTimer(timer);
+  }
+}
+
+/** A token response and when it came. */
+interface Received {
+  tokens: TokenSet;
+  receivedAt: number;
+}
+
+/**
+ * Token requests in flight, per shared cache and key: clients that share a cache share one request
+ * too (CARTO rations M2M tokens: never two at once). The signal tells joiners whose request it was.
+ */
+const inFlight = new WeakMap<
+  M2mTokenCache,
+  Map<string, { signal: AbortSignal; answer: Promise<Received> }>
+>();
+
+/** Joins the request in flight for `key`, or starts one with this client's context. */
+async function sharedRequest(
   config: M2mEffectConfig,
-  effect: Extract<M2mEffect, { type: 'requestToken' }>,
+  key: string,
   context: EffectContext,
-): Promise<M2mEvent> {
-  if (!effect.skipCache) {
-    const cached = await config.cache.get(config.cacheKey);
-    if (cached && context.ports.clock.now() < cached.renewAt) {
-      return { type: 'cachedTokenFound', seq: effect.seq, token: cached };
+): Promise<Received> {
+  let requests = inFlight.get(config.cache);
+  if (!requests) inFlight.set(config.cache, (requests = new Map()));
+  for (;;) {
+    let request = requests.get(key);
+    if (!request) {
+      const started = { signal: context.signal, answer: fetchToken(config, context) };
+      started.answer = started.answer.finally(() => requests.delete(key));
+      requests.set(key, (request = started));
+    }
+    try {
+      return await request.answer;
+    } catch (error) {
+      // The client that started it was stopped or logged out: that is not this client's answer.
+      const reason = request.signal.reason as { code?: string } | undefined;
+      if (request.signal === context.signal || reason?.code !== ERR_CANCELLED) throw error;
     }
   }
+}
+
+/** One client-credentials request to the token endpoint. */
+async function fetchToken(config: M2mEffectConfig, context: EffectContext): Promise<Received> {
   const response = await clientCredentialsGrantRequest(
     config.server,
     config.client,
@@ -84,10 +188,21 @@ async function requestToken(
     requestOptions(config.server, context),
   );
   const result = await processClientCredentialsResponse(config.server, config.client, response);
-  return {
-    type: 'tokenReceived',
-    seq: effect.seq,
-    tokens: toTokenSet(result),
-    receivedAt: context.ports.clock.now(),
-  };
+  return { tokens: toTokenSet(result), receivedAt: context.ports.clock.now() };
+}
+
+/** A token from the shared cache when it is fresh there (unless skipped), else from the token endpoint. */
+async function requestToken(
+  config: M2mEffectConfig,
+  effect: Extract<M2mEffect, { type: 'requestToken' }>,
+  context: EffectContext,
+): Promise<M2mEvent> {
+  const key = await config.cacheKey();
+  if (!effect.skipCache) {
+    const cached = await readCache(config.cache, key, context);
+    if (cached && context.ports.clock.now() < cached.renewAt) {
+      return { type: 'cachedTokenFound', seq: effect.seq, token: cached };
+    }
+  }
+  return { type: 'tokenReceived', seq: effect.seq, ...(await sharedRequest(config, key, context)) };
 }

@@ -7,7 +7,7 @@ import type { Strategy } from '../../types';
 import { baseUrl, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN } from '../../urls';
 import { auth0Server } from '../shared/oauth';
 import { effectRunner } from '../shared/runner';
-import { memoryTokenCache, runEffect, type M2mTokenCache } from './effects';
+import { m2mCacheKey, memoryTokenCache, runEffect, type M2mTokenCache } from './effects';
 import {
   decideToken,
   initial,
@@ -45,7 +45,12 @@ const M2M_IN_BROWSER_MESSAGE =
  * const token = await auth.getAccessToken();
  */
 export function m2m(options: M2mOptions): Strategy<M2mState, M2mEvent, M2mEffect> {
-  if (isBrowserEnvironment()) throw configError(M2M_IN_BROWSER_MESSAGE, ERR_M2M_IN_BROWSER);
+  // Web workers (no `window`) are browsers too: their code ships to the user's machine.
+  if (
+    isBrowserEnvironment() ||
+    typeof (globalThis as { importScripts?: unknown }).importScripts === 'function'
+  )
+    throw configError(M2M_IN_BROWSER_MESSAGE, ERR_M2M_IN_BROWSER);
   const { clientId, clientSecret } = options ?? ({} as M2mOptions);
   if (!clientId || typeof clientId !== 'string') throw configError('m2m() needs a `clientId`.');
   if (!clientSecret || typeof clientSecret !== 'string') throw configError('m2m() needs a `clientSecret`.');
@@ -59,12 +64,15 @@ export function m2m(options: M2mOptions): Strategy<M2mState, M2mEvent, M2mEffect
     clientSecret,
     parameters,
     cache: options.cache ?? memoryTokenCache(),
-    cacheKey: JSON.stringify([
-      server.token_endpoint,
-      clientId,
-      parameters['audience'],
-      parameters['scope'] ?? '',
-    ]),
+    cacheKey: m2mCacheKey(
+      [
+        server.token_endpoint as string,
+        clientId,
+        parameters['audience'] as string,
+        parameters['scope'] ?? '',
+      ],
+      clientSecret,
+    ),
   };
   return {
     kind: 'm2m',

@@ -62,19 +62,45 @@ describe('m2m machine', () => {
     expect(out.map((e) => e.type)).toEqual(effects);
   });
 
-  it('a failed request without a usable token lands in failed; the next caller may retry', () => {
+  it('a failed request without a usable token lands in failed and backs off: 1 s, doubling, up to 30 s', () => {
     const error = new CartoAuthError(ERR_NETWORK, 'down');
-    const [failed] = transition(
+    const retryAts: number[] = [];
+    let state: M2mState = { status: 'fetching', seq: 1 };
+    for (let attempt = 0, now = 0; attempt < 7; attempt++) {
+      [state] = transition(config, state, { type: 'tokenRequestFailed', seq: state.seq, error, at: now });
+      const { retryAt } = state as Extract<M2mState, { status: 'failed' }>;
+      retryAts.push(retryAt - now);
+      // Until then the failure is the answer, and no renewal (not even a forced one) goes out.
+      expect(decideToken(state, retryAt - 1)).toEqual({ kind: 'none', error });
+      expect(transition(config, state, { type: 'renewRequested', now: retryAt - 1, force: true })).toEqual([
+        state,
+        [],
+      ]);
+      expect(decideToken(state, retryAt)).toEqual({ kind: 'stale', error });
+      [state] = transition(config, state, { type: 'renewRequested', now: retryAt, force: false });
+      expect(state.status).toBe('fetching');
+      now = retryAt;
+    }
+    expect(retryAts).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+    expect(toSnapshot(state, decodeJwtPayload)).toEqual({ status: 'loading', strategy: 'm2m' });
+  });
+
+  it("a server's Retry-After sets the back-off, within 10 minutes; a token resets the count", () => {
+    const error = new CartoAuthError(ERR_NETWORK, 'slow down');
+    const fail = (retryAfterMs: number) =>
+      transition(
+        config,
+        { status: 'fetching', seq: 1, failures: 3 },
+        { type: 'tokenRequestFailed', seq: 1, error, at: 5, retryAfterMs },
+      )[0];
+    expect(fail(120_000)).toMatchObject({ status: 'failed', retryAt: 120_005, failures: 4 });
+    expect(fail(86_400_000)).toMatchObject({ retryAt: 600_005 });
+    const [ready] = transition(
       config,
-      { status: 'fetching', seq: 1 },
-      { type: 'tokenRequestFailed', seq: 1, error, at: 0 },
+      { status: 'fetching', seq: 1, failures: 3 },
+      { type: 'tokenReceived', seq: 1, tokens: { accessToken: 'at', expiresIn: 86_400 }, receivedAt: 0 },
     );
-    expect(failed).toEqual({ status: 'failed', seq: 1, error });
-    expect(toSnapshot(failed, decodeJwtPayload)).toEqual({ status: 'error', strategy: 'm2m', error });
-    expect(decideToken(failed, 0)).toEqual({ kind: 'stale', error });
-    expect(transition(config, failed, { type: 'renewRequested', now: 0, force: false })[0].status).toBe(
-      'fetching',
-    );
+    expect(ready).not.toHaveProperty('failures');
   });
 
   it('an outage while the token in hand is still valid keeps it, and asks again only after a while', () => {

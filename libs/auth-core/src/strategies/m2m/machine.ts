@@ -12,22 +12,28 @@ export interface M2mToken extends TokenTimes {
 /** Client-credentials states. `seq` tags each request so late answers are recognised (case-14). */
 export type M2mState =
   | { status: 'idle'; seq: number }
-  | { status: 'fetching'; seq: number; token?: M2mToken }
+  /** `failures`: failed requests in a row before this one, for the back-off. */
+  | { status: 'fetching'; seq: number; token?: M2mToken; failures?: number }
   /** `retryAt`: after a transient failure, the token in hand is used until then instead of asking again. */
   | { status: 'ready'; seq: number; token: M2mToken; retryAt?: number }
-  | { status: 'failed'; seq: number; error: CartoAuthError };
+  /** `retryAt`: no new request before then; callers get `error` at once (CARTO rations M2M tokens). */
+  | { status: 'failed'; seq: number; error: CartoAuthError; retryAt: number; failures: number };
 
 /** Events produced by the M2M effects. */
 export type M2mEvent =
   | { type: 'tokenReceived'; seq: number; tokens: TokenSet; receivedAt: number }
   | { type: 'cachedTokenFound'; seq: number; token: M2mToken }
-  | { type: 'tokenRequestFailed'; seq: number; error: CartoAuthError; at: number };
+  /** `retryAfterMs`: what the server's `Retry-After` asked for, if anything. */
+  | { type: 'tokenRequestFailed'; seq: number; error: CartoAuthError; at: number; retryAfterMs?: number };
 
 /** Effects the M2M runner executes. */
 export type M2mEffect =
   | { type: 'requestToken'; seq: number; skipCache: boolean }
   | { type: 'cacheToken'; token: M2mToken }
   | { type: 'forgetCachedToken' };
+
+/** The longest back-off, whatever a server's `Retry-After` says: a bad header must not stop a service for hours. */
+export const MAX_BACKOFF_MS = 10 * 60_000;
 
 /** Machine settings derived from the options. */
 export interface M2mMachineConfig {
@@ -51,8 +57,15 @@ export function transition(
       if (state.status === 'fetching') return [state, []];
       // After a transient failure, the token in hand is used until the retry, even by a forced renewal.
       if (state.status === 'ready' && event.now < (state.retryAt ?? 0)) return [state, []];
+      // After a failure without a token, the back-off holds for everyone, forced renewals included.
+      if (state.status === 'failed' && event.now < state.retryAt) return [state, []];
       const seq = state.seq + 1;
-      const previous = state.status === 'ready' ? { token: state.token } : {};
+      const previous =
+        state.status === 'ready'
+          ? { token: state.token }
+          : state.status === 'failed'
+            ? { failures: state.failures }
+            : {};
       return [
         { status: 'fetching', seq, ...previous },
         [{ type: 'requestToken', seq, skipCache: event.force }],
@@ -70,8 +83,9 @@ export function transition(
       if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
       return [{ status: 'ready', seq: state.seq, token: event.token }, []];
     case 'effectFailed':
+      // A port that throws is a setup fault, not the token endpoint's: nothing to back off from.
       return state.status === 'fetching'
-        ? [{ status: 'failed', seq: state.seq + 1, error: event.error }, []]
+        ? [{ status: 'failed', seq: state.seq + 1, error: event.error, retryAt: 0, failures: 0 }, []]
         : [state, []];
     case 'tokenRequestFailed': {
       if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
@@ -82,7 +96,12 @@ export function transition(
         const retryAt = Math.min(event.at + RETRY_AFTER_MS, token.expiresAt);
         return [{ status: 'ready', seq: state.seq, token, retryAt }, []];
       }
-      return [{ status: 'failed', seq: state.seq, error: event.error }, []];
+      // No token to fall back on: back off (the server's Retry-After, else 1 s doubling up to
+      // RETRY_AFTER_MS), so that a server asking on every request cannot hammer the endpoint.
+      const failures = (state.failures ?? 0) + 1;
+      const backoff = event.retryAfterMs ?? Math.min(RETRY_AFTER_MS, 1000 * 2 ** (failures - 1));
+      const retryAt = event.at + Math.min(backoff, MAX_BACKOFF_MS);
+      return [{ status: 'failed', seq: state.seq, error: event.error, retryAt, failures }, []];
     }
     case 'logoutRequested':
     case 'remoteLogout':
@@ -121,7 +140,8 @@ export function decideToken(state: M2mState, now: number): TokenDecision {
         : { kind: 'stale' };
     }
     case 'failed':
-      return { kind: 'stale', error: state.error };
+      // During the back-off the failure is the answer; afterwards one caller's renewal tries again.
+      return { kind: now < state.retryAt ? 'none' : 'stale', error: state.error };
     default:
       return { kind: 'stale' };
   }

@@ -7,6 +7,7 @@ import {
   type TokenEndpointRequestOptions,
   type TokenEndpointResponse,
 } from 'oauth4webapi';
+import { isBearerToken } from '../../bearer';
 import { decodeJwtPayload, type Claims } from '../../claims';
 import {
   CartoAuthError,
@@ -54,6 +55,8 @@ export interface TokenSet {
 /** Copies an oauth4webapi-validated token response into a plain {@link TokenSet}. */
 export function toTokenSet(response: TokenEndpointResponse, idClaims?: Claims): TokenSet {
   const { access_token, refresh_token, id_token, expires_in } = response;
+  if (!isBearerToken(access_token))
+    throw new CartoAuthError(ERR_INVALID_RESPONSE, 'access_token is not a bearer token');
   // Empty or missing values stay undefined, so `??` falls back to what the session had (case-03).
   return {
     accessToken: access_token,

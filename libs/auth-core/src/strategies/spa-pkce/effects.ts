@@ -81,9 +81,10 @@ export async function runEffect(
       };
     }
     case 'redirectToAuthorize': {
-      const url = await authorizeUrl(config, effect.pending);
+      const pending: PendingLogin = { ...effect.login, state: ports.random(), codeVerifier: ports.random() };
+      const url = await authorizeUrl(config, pending);
       if (context.signal.aborted) return; // logout() or stop() came while the challenge was computed
-      transient.set(key('pending'), JSON.stringify(effect.pending));
+      transient.set(key('pending'), JSON.stringify(pending));
       navigation.redirect(url);
       return;
     }

@@ -110,13 +110,7 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
         // case-29: a logout in another tab of this origin.
         ports.broadcast?.subscribe((message) => message === 'logout' && send({ type: 'remoteLogout' })),
         // Back from the login page: the page comes back mid-redirect and must be usable again.
-        ports.navigation.onRestore?.(() => {
-          const restored: SpaEvent = {
-            type: 'pageRestored',
-            login: { state: ports.random(), codeVerifier: ports.random() },
-          };
-          send(restored);
-        }),
+        ports.navigation.onRestore?.(() => send({ type: 'pageRestored' })),
       ];
       return () => disconnects.forEach((disconnect) => disconnect?.());
     },

@@ -8,6 +8,7 @@ import {
   signupUrl,
   toSnapshot,
   transition,
+  type LoginRequest,
   type PendingLogin,
   type SpaEvent,
   type SpaMachineConfig,
@@ -25,8 +26,7 @@ const config: SpaMachineConfig = {
   logoutReturnTo: 'http://127.0.0.1:4200/',
   appUrl: 'https://app.example',
 };
-const login = { state: 'state-1', codeVerifier: 'verifier-1' };
-const pending: PendingLogin = { ...login };
+const pending: PendingLogin = { state: 'state-1', codeVerifier: 'verifier-1' };
 const metadata = { 'http://app.carto.com/user_metadata': { account: 'ac_1' } };
 const tokens = (extra: Partial<TokenSet> = {}): TokenSet => ({
   accessToken: 'at-1',
@@ -46,7 +46,7 @@ const session: SpaSession = {
 };
 const step = (state: SpaState, event: CommonEvent | SpaEvent, c = config) => transition(c, state, event);
 const types = (effects: Array<{ type: string }>) => effects.map((e) => e.type);
-const loading: SpaState = { status: 'loading', seq: 0, login };
+const loading: SpaState = { status: 'loading', seq: 0 };
 const restored = (url: string, extra: Partial<Extract<SpaEvent, { type: 'restored' }>> = {}): SpaEvent => ({
   type: 'restored',
   now: 1_000,
@@ -57,7 +57,7 @@ const restored = (url: string, extra: Partial<Extract<SpaEvent, { type: 'restore
 
 describe('spa machine', () => {
   it('starts idle and moves to loading with a restore effect on start', () => {
-    const [state, effects] = step(initial(), { type: 'startRequested', login });
+    const [state, effects] = step(initial(), { type: 'startRequested' });
     expect(state).toEqual(loading);
     expect(types(effects)).toEqual(['restore']);
   });
@@ -135,18 +135,15 @@ describe('spa machine', () => {
 
   it('case-05: a second start() while the callback is processed is a no-op', () => {
     const exchanging: SpaState = { status: 'exchanging', seq: 1, pending };
-    expect(step(exchanging, { type: 'startRequested', login })).toEqual([exchanging, []]);
+    expect(step(exchanging, { type: 'startRequested' })).toEqual([exchanging, []]);
   });
 
   it('login stores the pending transaction and redirects; an empty organization is not sent (case-25)', () => {
-    const [state, effects] = step(initial(), {
-      type: 'loginRequested',
-      login,
-      options: { organization: '' },
-    });
+    const [state, effects] = step(initial(), { type: 'loginRequested', options: { organization: '' } });
     expect(state.status).toBe('redirecting');
-    const redirect = effects.find((e) => e.type === 'redirectToAuthorize') as { pending: PendingLogin };
-    expect(redirect.pending).toEqual({ state: 'state-1', codeVerifier: 'verifier-1' });
+    // The secrets are the effect's to draw: the machine only says what to ask for.
+    const redirect = effects.find((e) => e.type === 'redirectToAuthorize') as { login: LoginRequest };
+    expect(JSON.parse(JSON.stringify(redirect.login))).toEqual({});
   });
 
   it('a successful exchange authenticates, persists and schedules renewal at the leeway', () => {
@@ -327,12 +324,11 @@ describe('spa machine', () => {
   });
 
   it('a page shown again mid-redirect (Back from the login page) starts over; elsewhere the event is ignored', () => {
-    const [redirecting] = step(initial(), { type: 'loginRequested', login, options: {} });
-    const fresh = { state: 'state-2', codeVerifier: 'verifier-2' };
-    const [state, effects] = step(redirecting, { type: 'pageRestored', login: fresh });
-    expect(state).toEqual({ status: 'loading', seq: redirecting.seq + 1, login: fresh });
+    const [redirecting] = step(initial(), { type: 'loginRequested', options: {} });
+    const [state, effects] = step(redirecting, { type: 'pageRestored' });
+    expect(state).toEqual({ status: 'loading', seq: redirecting.seq + 1 });
     expect(types(effects)).toEqual(['restore']);
     const authenticated: SpaState = { status: 'authenticated', seq: 1, session };
-    expect(step(authenticated, { type: 'pageRestored', login: fresh })).toEqual([authenticated, []]);
+    expect(step(authenticated, { type: 'pageRestored' })).toEqual([authenticated, []]);
   });
 });

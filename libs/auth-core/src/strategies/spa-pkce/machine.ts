@@ -23,8 +23,8 @@ import type {
 import type { TokenSet } from '../shared/oauth';
 import { hasForceLogin, parseCallback, withoutParams } from './callback';
 
-/** A login in progress: what must survive the redirect to `/authorize` and back. */
-export interface PendingLogin extends LoginSecrets {
+/** A login to start: what the redirect effect sends to `/authorize`, with secrets it draws itself. */
+export interface LoginRequest {
   organization?: string;
   prompt?: string;
   appState?: unknown;
@@ -32,6 +32,9 @@ export interface PendingLogin extends LoginSecrets {
   /** Set on the login that follows a trip to CARTO's sign-up page: the loop guard of case-28. */
   signupAttempted?: boolean;
 }
+
+/** A login in progress: what must survive the redirect to `/authorize` and back. */
+export type PendingLogin = LoginRequest & LoginSecrets;
 
 /** A signed-in session. */
 export interface SpaSession extends TokenTimes {
@@ -62,7 +65,7 @@ export interface SpaMachineConfig {
 /** SPA states. `seq` tags each request so that late answers are recognised and dropped (case-14). */
 export type SpaState =
   | { status: 'idle'; seq: number }
-  | { status: 'loading'; seq: number; login: LoginSecrets }
+  | { status: 'loading'; seq: number }
   | { status: 'redirecting'; seq: number }
   | { status: 'exchanging'; seq: number; pending: PendingLogin }
   /** `retryAt` and `lastError` after a transient renewal failure: when to try again, and what to tell callers meanwhile. */
@@ -90,12 +93,12 @@ export type SpaEvent =
   | { type: 'tokensReceived'; seq: number; tokens: TokenSet; receivedAt: number }
   | { type: 'tokenRequestFailed'; seq: number; error: CartoAuthError; at: number }
   /** The page was shown again from the back/forward cache, e.g. Back from the login page. */
-  | { type: 'pageRestored'; login: LoginSecrets };
+  | { type: 'pageRestored' };
 
 /** Effects the SPA runner executes. */
 export type SpaEffect =
   | { type: 'restore' }
-  | { type: 'redirectToAuthorize'; pending: PendingLogin }
+  | { type: 'redirectToAuthorize'; login: LoginRequest }
   | { type: 'exchangeCode'; seq: number; pending: PendingLogin; callbackUrl: string }
   | { type: 'refreshTokens'; seq: number; refreshToken: string }
   | { type: 'silentAuthorize'; seq: number; organization?: string }
@@ -125,20 +128,14 @@ export function transition(config: SpaMachineConfig, state: SpaState, event: Com
   switch (event.type) {
     case 'startRequested':
       // case-05: a second start() must not process the callback again.
-      return status === 'idle'
-        ? [{ status: 'loading', seq, login: event.login }, [{ type: 'restore' }]]
-        : same;
+      return status === 'idle' ? [{ status: 'loading', seq }, [{ type: 'restore' }]] : same;
     case 'restored':
       return status === 'loading' ? restore(config, state, event) : same;
     case 'pageRestored':
       // The redirect never finished: start over as on a page load (restores a stored session, if any).
-      return status === 'redirecting'
-        ? [{ status: 'loading', seq: seq + 1, login: event.login }, [{ type: 'restore' }]]
-        : same;
+      return status === 'redirecting' ? [{ status: 'loading', seq: seq + 1 }, [{ type: 'restore' }]] : same;
     case 'loginRequested':
-      return status === 'redirecting'
-        ? same
-        : redirectToLogin(seq + 1, pendingLogin(config, event.login, event.options));
+      return status === 'redirecting' ? same : redirectToLogin(seq + 1, loginRequest(config, event.options));
     case 'tokensReceived':
       if (event.seq !== seq) return same;
       if (status === 'exchanging') return completeLogin(config, state, event);
@@ -210,7 +207,7 @@ function restore(
     // Otherwise another integration's callback (case-06): not ours, leave the URL alone.
   }
   if (!stored && hasForceLogin(url)) {
-    const next = { ...pendingLogin(config, state.login, {}), signupAttempted: true };
+    const next = { ...loginRequest(config, {}), signupAttempted: true };
     return redirectToLogin(seq + 1, next, [{ type: 'replaceUrl', url: withoutParams(url, ['forceLogin']) }]);
   }
   if (stored && now < stored.expiresAt) {
@@ -231,10 +228,9 @@ function restore(
 
 const canRefresh = (config: SpaMachineConfig) => config.renew === 'auto' || config.renew === 'refresh-token';
 
-function pendingLogin(config: SpaMachineConfig, login: LoginSecrets, options: LoginOptions): PendingLogin {
+function loginRequest(config: SpaMachineConfig, options: LoginOptions): LoginRequest {
   // case-25: an empty organization means none; JSON drops the undefined fields when stored.
   return {
-    ...login,
     organization: options.organization || config.organization || undefined,
     prompt: options.prompt,
     appState: options.appState,
@@ -242,11 +238,8 @@ function pendingLogin(config: SpaMachineConfig, login: LoginSecrets, options: Lo
   };
 }
 
-function redirectToLogin(seq: number, pending: PendingLogin, before: Effect[] = []): Step {
-  return [
-    { status: 'redirecting', seq },
-    [...STOP_WORK, ...before, { type: 'redirectToAuthorize', pending }],
-  ];
+function redirectToLogin(seq: number, login: LoginRequest, before: Effect[] = []): Step {
+  return [{ status: 'redirecting', seq }, [...STOP_WORK, ...before, { type: 'redirectToAuthorize', login }]];
 }
 
 /** The session from a token response; a refresh without a new refresh token keeps the old one (case-03). */

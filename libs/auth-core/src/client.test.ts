@@ -138,6 +138,23 @@ describe('createCartoAuth runtime', () => {
     await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
   });
 
+  it('adversarial: any spelling of an origin is one in allowedOrigins; a base URL with a password is refused', () => {
+    const client = createCartoAuth({
+      strategy: apiToken({ token: 't' }),
+      apiBaseUrl: API,
+      allowedOrigins: ['HTTPS://GCP-US-EAST1.API.CARTO.COM', 'https://bücher.example:443'],
+    });
+    expect(client.isAllowedUrl(`${API}/v3/sql`)).toBe(true);
+    expect(client.isAllowedUrl('https://xn--bcher-kva.example/x')).toBe(true);
+    for (const origin of ['https://a.example/path', 'https://user@a.example', 'https://a.example/?q'])
+      expect(() =>
+        createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: API, allowedOrigins: [origin] }),
+      ).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+    expect(() =>
+      createCartoAuth({ strategy: apiToken({ token: 't' }), apiBaseUrl: 'https://:hunter2@api.example.com' }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+  });
+
   it('apiToken() refuses a token that could not go into a header (a pasted line break), before it leaks into errors', () => {
     for (const token of ['tok\nX-Evil: 1', 'two words', ' ', ''])
       expect(() => apiToken({ token })).toThrow(expect.objectContaining({ code: 'invalid_config' }));

@@ -107,3 +107,11 @@ export function configError(
  */
 export const isTransient = (error: CartoAuthError): boolean =>
   error.code === ERR_NETWORK || error.code === ERR_TIMEOUT || error.code === ERR_INVALID_RESPONSE;
+
+/** Rejects with the signal's reason once it aborts: a request must lose to the abort even through a port that ignores the signal. */
+export function rejectWhenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}

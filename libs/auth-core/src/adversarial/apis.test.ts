@@ -4,8 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { apiToken, createCartoAuth, memoryPorts, querySql } from '..';
-import { countRequests, spaPage, useEmulator } from '../../test/harness';
+import { apiToken, createCartoAuth, m2m, memoryPorts, querySql, tokensApi, validateTokenRequest } from '..';
+import { DEMO, countRequests, spaPage, useEmulator } from '../../test/harness';
 
 const emulator = useEmulator();
 
@@ -125,4 +125,98 @@ describe('server clock skew', () => {
       expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
     },
   );
+});
+
+describe('the CARTO helpers (findings of an adversarial review)', () => {
+  const m2mClient = (clientSecret: string) =>
+    createCartoAuth({
+      strategy: m2m({ clientId: DEMO.m2mClientId, clientSecret, authDomain: emulator().authUrl }),
+      apiBaseUrl: emulator().apiUrl,
+      ports: memoryPorts(),
+    });
+
+  it.each([
+    ['a wrong secret', 'wrong', undefined, 'token_request_failed'],
+    ['a token endpoint in maintenance', DEMO.m2mClientSecret, 503, 'network_error'],
+  ])(
+    'with %s, querySql and tokensApi reject with the token error and send no anonymous request',
+    async (_name, secret, status, code) => {
+      if (status) await emulator().admin.fault({ path: '/oauth/token', status, times: 5 });
+      const client = m2mClient(secret);
+      await expect(querySql(client, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({
+        code,
+      });
+      await expect(tokensApi(client).list()).rejects.toMatchObject({ code });
+      const log = await emulator().admin.requests();
+      expect(log.filter((entry) => entry.server === 'api')).toEqual([]);
+    },
+  );
+
+  it("a caller's signal ends the wait for the token and the request, as cancelled or timeout", async () => {
+    await emulator().admin.fault({ path: '/oauth/token', hang: true });
+    const client = m2mClient(DEMO.m2mClientSecret);
+    const controller = new AbortController();
+    const query = querySql(client, { connection: 'carto_dw', query: 'select 1', signal: controller.signal });
+    controller.abort();
+    await expect(query).rejects.toMatchObject({ code: 'cancelled' });
+    await emulator().admin.reset();
+    await emulator().admin.fault({ path: '/v3/sql/carto_dw/query', method: 'GET', hang: true });
+    const api = createCartoAuth({ strategy: apiToken({ token: 'T' }), apiBaseUrl: emulator().apiUrl });
+    await expect(
+      querySql(api, { connection: 'carto_dw', query: 'select 1', signal: AbortSignal.timeout(200) }),
+    ).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it.each([['{}'], ['[]'], ['{"rows":"x"}'], ['']])(
+    'a 200 answer %j that is no SQL result is invalid_response',
+    async (body) => {
+      await emulator().admin.fault({ path: '/v3/sql/carto_dw/query', status: 200, body });
+      const api = createCartoAuth({ strategy: apiToken({ token: 'T' }), apiBaseUrl: emulator().apiUrl });
+      await expect(querySql(api, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({
+        code: 'invalid_response',
+      });
+    },
+  );
+
+  it('ids and connection names that URLs would resolve as dot segments are refused before anything is sent', async () => {
+    const api = createCartoAuth({ strategy: apiToken({ token: 'T' }), apiBaseUrl: emulator().apiUrl });
+    const tokens = tokensApi(api);
+    for (const id of ['.', '..', '%2e', '%2E%2e', ''])
+      await expect(tokens.get(id)).rejects.toMatchObject({ code: 'invalid_config' });
+    await expect(tokens.delete('..')).rejects.toMatchObject({ code: 'invalid_config' });
+    await expect(querySql(api, { connection: '..', query: 'select 1' })).rejects.toMatchObject({
+      code: 'invalid_config',
+    });
+    expect(await emulator().admin.requests()).toEqual([]);
+  });
+
+  it("the Tokens API check follows CARTO's rules both ways: deeper wildcards and quoted names pass, non-origins do not", () => {
+    const grants = (source: string) => [{ connection_name: 'carto_dw', source }];
+    for (const source of [
+      'demo.public.x.*',
+      '"my.proj".public.*',
+      'demo.public.*',
+      '*',
+      'demo.public.cities',
+    ])
+      expect(() => validateTokenRequest({ grants: grants(source), allowed_apis: ['sql'] })).not.toThrow();
+    for (const source of ['demo.*', '*.public.*', 5 as unknown as string])
+      expect(() => validateTokenRequest({ grants: grants(source), allowed_apis: ['sql'] })).toThrow(
+        expect.objectContaining({ code: 'invalid_token_request' }),
+      );
+    for (const referers of [
+      ['https://app.example.com/path'],
+      ['HTTPS://APP.EXAMPLE.COM'],
+      ['https://app.example.com:443'],
+      ['app.example.com'],
+      ['https://app.example.com/'],
+      'https://app.example.com' as unknown as string[],
+    ])
+      expect(() => validateTokenRequest({ referers })).toThrow(
+        expect.objectContaining({ code: 'invalid_token_request' }),
+      );
+    expect(() =>
+      validateTokenRequest({ referers: ['https://app.example.com', 'http://127.0.0.1:3000'] }),
+    ).not.toThrow();
+  });
 });

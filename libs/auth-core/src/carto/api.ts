@@ -1,8 +1,27 @@
 import type { CartoAuthClient } from '../client';
-import { CartoAuthError, ERR_API, ERR_INVALID_RESPONSE, ERR_NETWORK } from '../errors';
+import {
+  CartoAuthError,
+  configError,
+  ERR_API,
+  ERR_CANCELLED,
+  ERR_INVALID_RESPONSE,
+  ERR_NETWORK,
+  ERR_TIMEOUT,
+  rejectWhenAborted,
+} from '../errors';
 
 /** The part of the client the CARTO helpers use. */
-export type CartoApiClient = Pick<CartoAuthClient, 'fetch' | 'apiBaseUrl'>;
+export type CartoApiClient = Pick<CartoAuthClient, 'fetch' | 'apiBaseUrl' | 'getAccessToken'>;
+
+/**
+ * `value` as one path segment. `.` and `..` are refused: URLs resolve them (even encoded as `%2E`),
+ * so `tokens.get('..')` would call another endpoint.
+ */
+export function pathSegment(value: string, what: string): string {
+  if (typeof value !== 'string' || value === '' || /^(\.|%2e){1,2}$/i.test(value))
+    throw configError(`${what}: not a name or id: ${JSON.stringify(value)}`);
+  return encodeURIComponent(value);
+}
 
 /** Identifies this library to CARTO, as CARTO's own clients do with `client=` (CARTO.md). */
 export const CARTO_CLIENT_ID = 'carto-auth';
@@ -13,11 +32,28 @@ export const CARTO_API_VERSION = '3.4';
  * Sends a request through `auth.fetch` and parses the JSON answer. Error statuses become a
  * {@link CartoAuthError} `api_error` holding the status and CARTO's `{ error, description }` body.
  */
-export async function requestJson<T>(auth: CartoApiClient, url: string, init?: RequestInit): Promise<T> {
+export async function requestJson<T>(
+  auth: Pick<CartoApiClient, 'fetch' | 'getAccessToken'>,
+  url: string,
+  init: RequestInit = {},
+): Promise<T> {
+  const { signal } = init;
   let response: Response;
   try {
+    // These APIs need a token: without one, its error (a network outage, a wrong secret) is the
+    // answer, and no anonymous request goes out. The caller's signal also ends the wait for it.
+    const token = auth.getAccessToken();
+    await (signal ? Promise.race([token, rejectWhenAborted(signal)]) : token);
     response = await auth.fetch(url, init);
   } catch (cause) {
+    if (signal?.aborted) {
+      const reason = signal.reason as Error | undefined;
+      throw new CartoAuthError(
+        reason?.name === 'TimeoutError' ? ERR_TIMEOUT : ERR_CANCELLED,
+        `${url}: ${reason?.message ?? 'aborted'}`,
+        { cause: reason },
+      );
+    }
     if (cause instanceof CartoAuthError) throw cause;
     // fetch itself failed: DNS, connection refused, CORS. Name the URL: usually apiBaseUrl is wrong.
     throw new CartoAuthError(

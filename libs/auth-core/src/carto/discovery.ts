@@ -1,5 +1,5 @@
-import { CARTO_ACCOUNTS_URL, isLoopbackHost, secureUrl, trimSlashes } from '../urls';
-import { CartoAuthError, ERR_INVALID_RESPONSE } from '../errors';
+import { CARTO_ACCOUNTS_URL, isLoopbackHost, parseUrl, secureUrl, trimSlashes } from '../urls';
+import { CartoAuthError, ERR_INVALID_RESPONSE, ERR_NETWORK } from '../errors';
 import { requestJson } from './api';
 import type { CartoAuthClient } from '../client';
 
@@ -17,23 +17,33 @@ export interface TenantInfo {
  * The client's `allowedOrigins` must include the accounts origin (it receives the token).
  */
 export async function discoverTenant(
-  auth: Pick<CartoAuthClient, 'fetch'>,
-  options: { accountsUrl?: string } = {},
+  auth: Pick<CartoAuthClient, 'fetch' | 'getAccessToken'>,
+  options: { accountsUrl?: string; signal?: AbortSignal } = {},
 ): Promise<TenantInfo> {
   const accountsUrl = trimSlashes(
     secureUrl(options.accountsUrl ?? CARTO_ACCOUNTS_URL, 'discoverTenant({ accountsUrl })'),
   );
   const account = await requestJson<{ id?: string; tenant_domain?: string }>(
-    { fetch: auth.fetch, apiBaseUrl: accountsUrl },
+    auth,
     `${accountsUrl}/accounts`,
+    options.signal ? { signal: options.signal } : {},
   );
   const tenantDomain = account?.tenant_domain;
-  if (typeof tenantDomain !== 'string' || !tenantDomain) {
-    throw new CartoAuthError(ERR_INVALID_RESPONSE, 'The accounts API answered without a tenant_domain.');
+  // A host and an optional port, nothing else: a path, query, fragment or user would change the URL.
+  const parsed = typeof tenantDomain === 'string' ? parseUrl(`https://${tenantDomain}`) : undefined;
+  if (!tenantDomain || parsed?.host !== tenantDomain.toLowerCase()) {
+    throw new CartoAuthError(
+      ERR_INVALID_RESPONSE,
+      'The accounts API answered without a valid tenant_domain.',
+    );
   }
-  const host = tenantDomain.split(':')[0] ?? '';
-  const tenantUrl = `${isLoopbackHost(host) ? 'http' : 'https'}://${tenantDomain}`;
-  const response = await auth.fetch(`${trimSlashes(secureUrl(tenantUrl, 'tenant_domain'))}/config.yaml`);
+  const tenantUrl = `${isLoopbackHost(parsed.hostname) ? 'http' : 'https'}://${parsed.host}`;
+  let response: Response;
+  try {
+    response = await auth.fetch(`${tenantUrl}/config.yaml`, options.signal ? { signal: options.signal } : {});
+  } catch (cause) {
+    throw new CartoAuthError(ERR_NETWORK, `${tenantUrl}/config.yaml could not be reached.`, { cause });
+  }
   const yaml = response.ok ? await response.text() : '';
   const apiBaseUrl = baseUrlFromConfig(yaml);
   if (!apiBaseUrl)

@@ -1,4 +1,5 @@
-import { CARTO_API_VERSION, CARTO_CLIENT_ID, requestJson, type CartoApiClient } from './api';
+import { CartoAuthError, ERR_INVALID_RESPONSE } from '../errors';
+import { CARTO_API_VERSION, CARTO_CLIENT_ID, pathSegment, requestJson, type CartoApiClient } from './api';
 
 /** CARTO switches from GET to POST above this URL length (CARTO.md, common conventions). */
 export const MAX_GET_URL_LENGTH = 7000;
@@ -28,19 +29,25 @@ export async function querySql<Row = Record<string, unknown>>(
   auth: CartoApiClient,
   request: SqlQuery,
 ): Promise<SqlResult<Row>> {
-  const endpoint = `${auth.apiBaseUrl}/v3/sql/${encodeURIComponent(request.connection)}/query`;
+  const endpoint = `${auth.apiBaseUrl}/v3/sql/${pathSegment(request.connection, 'querySql({ connection })')}/query`;
   const params = new URLSearchParams({ q: request.query, client: CARTO_CLIENT_ID, v: CARTO_API_VERSION });
   const getUrl = `${endpoint}?${params}`;
   const signal = request.signal ? { signal: request.signal } : {};
-  if (getUrl.length <= MAX_GET_URL_LENGTH) return requestJson(auth, getUrl, { method: 'GET', ...signal });
-  return requestJson(
-    auth,
-    `${endpoint}?${new URLSearchParams({ client: CARTO_CLIENT_ID, v: CARTO_API_VERSION })}`,
-    {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ q: request.query }),
-      ...signal,
-    },
-  );
+  const result =
+    getUrl.length <= MAX_GET_URL_LENGTH
+      ? await requestJson<SqlResult<Row>>(auth, getUrl, { method: 'GET', ...signal })
+      : await requestJson<SqlResult<Row>>(
+          auth,
+          `${endpoint}?${new URLSearchParams({ client: CARTO_CLIENT_ID, v: CARTO_API_VERSION })}`,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ q: request.query }),
+            ...signal,
+          },
+        );
+  // A proxy or a wrong apiBaseUrl can answer 200 with something else: fail here, not in the app.
+  if (!Array.isArray(result?.rows))
+    throw new CartoAuthError(ERR_INVALID_RESPONSE, `${endpoint} answered without rows.`);
+  return result;
 }

@@ -1,5 +1,6 @@
 import { CartoAuthError, ERR_INVALID_TOKEN_REQUEST } from '../errors';
-import { requestJson, type CartoApiClient } from './api';
+import { parseUrl } from '../urls';
+import { pathSegment, requestJson, type CartoApiClient } from './api';
 
 /** The CARTO APIs an API access token can be allowed to call. */
 export type CartoApi = 'sql' | 'maps' | 'imports' | 'lds';
@@ -49,16 +50,26 @@ export function validateTokenRequest(request: Partial<ApiAccessTokenRequest>): v
       fail('allowed_apis: "imports" cannot be combined with other APIs.');
   }
   if (request.referers !== undefined) {
+    if (!Array.isArray(request.referers)) fail('referers must be a list of origins.');
     for (const referer of request.referers)
-      if (referer.endsWith('/')) fail(`Referer "${referer}" must not end with a slash.`);
+      if (typeof referer !== 'string' || parseUrl(referer)?.origin !== referer)
+        fail(
+          `Referer ${JSON.stringify(referer)} must be an origin like https://app.example.com (lower case, no path or trailing slash).`,
+        );
   }
   if (request.grants !== undefined) {
     if (!Array.isArray(request.grants) || request.grants.length === 0)
       fail('grants must contain at least one grant.');
     for (const grant of request.grants) {
-      if (!grant?.connection_name || !grant.source) fail('Every grant needs a connection_name and a source.');
+      if (
+        typeof grant?.connection_name !== 'string' ||
+        typeof grant.source !== 'string' ||
+        !grant.source.trim()
+      )
+        fail('Every grant needs a connection_name and a source (strings).');
       const source = grant.source.trim();
-      if (source !== '*' && source.endsWith('*') && !/^[^.\s]+\.[^.\s]+\.\*$/.test(source)) {
+      // Segments are names or "quoted names" (which may hold dots); at least two come before `*`.
+      if (source !== '*' && source.endsWith('*') && !/^((?:"[^"]+"|[^."\s*]+)\.){2,}\*$/.test(source)) {
         fail(`Wildcard source "${source}" needs at least two segments before "*", like project.dataset.*`);
       }
     }
@@ -82,7 +93,7 @@ export interface TokensApi {
  */
 export function tokensApi(auth: CartoApiClient): TokensApi {
   const base = `${auth.apiBaseUrl}/v3/tokens`;
-  const item = (token: string) => `${base}/${encodeURIComponent(token)}`;
+  const item = (token: string) => `${base}/${pathSegment(token, 'tokensApi: token')}`;
   const json = (method: string, body: unknown): RequestInit => ({
     method,
     headers: { 'Content-Type': 'application/json' },
@@ -101,7 +112,7 @@ export function tokensApi(auth: CartoApiClient): TokensApi {
       const body = await requestJson<{ tokens?: ApiAccessToken[] } | ApiAccessToken[]>(auth, base);
       return Array.isArray(body) ? body : (body?.tokens ?? []);
     },
-    get: (token) => requestJson(auth, item(token)),
+    get: async (token) => requestJson(auth, item(token)),
     async update(token, changes) {
       validateTokenRequest(changes);
       return requestJson(auth, item(token), json('PATCH', changes));

@@ -6,15 +6,9 @@ import {
   type AuthorizationServer,
   type Client,
 } from 'oauth4webapi';
-import { ERR_CANCELLED } from '../../errors';
+import { ERR_CANCELLED, rejectWhenAborted } from '../../errors';
 import type { EffectContext } from '../../types';
-import {
-  rejectWhenAborted,
-  requestOptions,
-  toCartoAuthError,
-  toTokenSet,
-  type TokenSet,
-} from '../shared/oauth';
+import { requestOptions, toCartoAuthError, toTokenSet, type TokenSet } from '../shared/oauth';
 import type { M2mEffect, M2mEvent, M2mToken } from './machine';
 
 /**

@@ -104,11 +104,3 @@ export function toCartoAuthError(error: unknown, context: EffectContext): CartoA
     { cause, status },
   );
 }
-
-/** Rejects with the signal's reason once it aborts: a request must lose to the abort even through a port that ignores the signal. */
-export function rejectWhenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-}

@@ -12,9 +12,9 @@ import {
   type TokenEndpointResponse,
 } from 'oauth4webapi';
 import type { Claims } from '../../claims';
-import { CartoAuthError, ERR_LOGIN_REQUIRED } from '../../errors';
+import { CartoAuthError, ERR_LOGIN_REQUIRED, rejectWhenAborted } from '../../errors';
 import type { EffectContext } from '../../types';
-import { rejectWhenAborted, requestOptions, toCartoAuthError, toTokenSet } from '../shared/oauth';
+import { requestOptions, toCartoAuthError, toTokenSet } from '../shared/oauth';
 import type { PendingLogin, SpaEffect, SpaEvent } from './machine';
 import type { SpaPersistence } from './persistence';
 import { readJson } from './stored';

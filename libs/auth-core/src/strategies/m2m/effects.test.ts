@@ -236,6 +236,38 @@ describe('m2m strategy against the emulator', () => {
     }
   });
 
+  it('refuses a cache that is not one at creation, not at the first token request', () => {
+    for (const cache of ['redis', {}, { get: () => undefined }])
+      expect(() => m2m({ clientId: 'a', clientSecret: 'b', cache: cache as never })).toThrow(
+        expect.objectContaining({ code: 'invalid_config' }),
+      );
+  });
+
+  it('adversarial: a clock port without timers fails the token request with a coded error, no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const client = createCartoAuth({
+        strategy: m2m({
+          clientId: DEMO.m2mClientId,
+          clientSecret: DEMO.m2mClientSecret,
+          authDomain: emulator().authUrl,
+        }),
+        apiBaseUrl: emulator().apiUrl,
+        ports: memoryPorts({ clock: { now: Date.now } as never }),
+      });
+      await expect(client.getAccessToken()).rejects.toMatchObject({
+        name: 'CartoAuthError',
+        code: 'invalid_config',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('refuses plain http for a non-loopback auth domain', () => {
     expect(() => m2m({ clientId: 'a', clientSecret: 'b', authDomain: 'http://auth.example.com' })).toThrow(
       expect.objectContaining({ name: 'TypeError', code: 'insecure_url' }),

@@ -54,6 +54,12 @@ export function m2m(options: M2mOptions): Strategy<M2mState, M2mEvent, M2mEffect
   const { clientId, clientSecret } = options ?? ({} as M2mOptions);
   if (!clientId || typeof clientId !== 'string') throw configError('m2m() needs a `clientId`.');
   if (!clientSecret || typeof clientSecret !== 'string') throw configError('m2m() needs a `clientSecret`.');
+  const { cache } = options;
+  if (
+    cache !== undefined &&
+    !['get', 'set', 'delete'].every((name) => typeof cache?.[name as 'get'] === 'function')
+  )
+    throw configError('m2m({ cache }) needs get, set and delete methods (an M2mTokenCache).');
   const server = auth0Server(baseUrl(options.authDomain ?? CARTO_AUTH_DOMAIN, 'm2m({ authDomain })'));
   const parameters: Record<string, string> = { audience: options.audience || CARTO_AUDIENCE };
   if (options.scope) parameters['scope'] = options.scope;

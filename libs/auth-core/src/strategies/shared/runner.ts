@@ -69,12 +69,14 @@ async function runWithTimeout<F, E>(
   const controller = new AbortController();
   const onAbort = () => controller.abort(parent.reason);
   parent.addEventListener('abort', onAbort);
-  const timer = scope.ports.clock.setTimer(
-    () => controller.abort(new CartoAuthError(ERR_TIMEOUT, `No answer within ${scope.timeoutMs} ms.`)),
-    scope.timeoutMs,
-  );
+  let timer: TimerHandle | undefined;
   let event: E | undefined;
   try {
+    // Inside the try: a clock port without timers fails this effect, not the whole page (no unhandled rejection).
+    timer = scope.ports.clock.setTimer(
+      () => controller.abort(new CartoAuthError(ERR_TIMEOUT, `No answer within ${scope.timeoutMs} ms.`)),
+      scope.timeoutMs,
+    );
     event = await runNetworkEffect(effect, { ports: scope.ports, signal: controller.signal });
   } catch (cause) {
     // A port that throws (no Web Crypto, storage quota…) must not leave the client stuck.
@@ -88,7 +90,7 @@ async function runWithTimeout<F, E>(
             }),
     } as E;
   } finally {
-    scope.ports.clock.clearTimer(timer);
+    if (timer !== undefined) scope.ports.clock.clearTimer(timer);
     parent.removeEventListener('abort', onAbort);
   }
   // After logout or stop, nothing that was in flight may still change the state (case-14).

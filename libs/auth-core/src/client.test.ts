@@ -159,6 +159,8 @@ describe('createCartoAuth runtime', () => {
     for (const token of ['tok\nX-Evil: 1', 'two words', ' ', ''])
       expect(() => apiToken({ token })).toThrow(expect.objectContaining({ code: 'invalid_config' }));
     expect(() => apiToken({ token: 'eyJh.eyJh-_.sig~+/==' })).not.toThrow();
+    // A token read from a file or an env var, with its line break at the end, is fine.
+    expect(() => apiToken({ token: 'eyJh.eyJh.sig\n' })).not.toThrow();
   });
 
   it('stop() drops listeners and rejects later token requests with cancelled', async () => {

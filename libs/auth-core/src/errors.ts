@@ -108,10 +108,16 @@ export function configError(
 export const isTransient = (error: CartoAuthError): boolean =>
   error.code === ERR_NETWORK || error.code === ERR_TIMEOUT || error.code === ERR_INVALID_RESPONSE;
 
-/** Rejects with the signal's reason once it aborts: a request must lose to the abort even through a port that ignores the signal. */
-export function rejectWhenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+/**
+ * `work`, unless `signal` aborts first: then its reason. A request must lose to the abort even through
+ * a port that ignores the signal. The listener goes once `work` settles: a long-lived signal shared by
+ * many calls keeps none of them.
+ */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }

@@ -91,6 +91,8 @@ export interface EffectContext {
   ports: Ports;
   /** Aborted on logout, stop and time-out. */
   signal: AbortSignal;
+  /** The client's `requestTimeoutMs`: the time-out that aborts `signal`. */
+  timeoutMs: number;
 }
 
 /** One client's handle for its strategy's effect runner: the ports, and the way back into the loop. */

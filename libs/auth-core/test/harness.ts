@@ -6,11 +6,15 @@
 import { createUserAgent, DEMO, spawnEmulator, type TestEmulator } from '@carto-auth/emulator/testing';
 import {
   createCartoAuth,
+  m2m,
   manualClock,
   memoryPorts,
   recordingNavigation,
   spa,
   type CartoAuthClient,
+  type CartoAuthOptions,
+  type ClockPort,
+  type M2mOptions,
   type Ports,
   type SpaOptions,
 } from '../src';
@@ -32,6 +36,35 @@ export function useEmulator(flags: Parameters<typeof spawnEmulator>[0] = {}): ()
     return emulator;
   };
 }
+
+/**
+ * A client of the emulator's demo M2M app on memory ports. `options` override `m2m()`'s, `client`
+ * those of `createCartoAuth` (ports, time-out).
+ */
+export function demoM2mClient(
+  emulator: TestEmulator,
+  options: Partial<M2mOptions> = {},
+  client: Partial<CartoAuthOptions> = {},
+): CartoAuthClient {
+  return createCartoAuth({
+    strategy: m2m({
+      clientId: DEMO.m2mClientId,
+      clientSecret: DEMO.m2mClientSecret,
+      authDomain: emulator.authUrl,
+      ...options,
+    }),
+    apiBaseUrl: emulator.apiUrl,
+    ports: memoryPorts(),
+    ...client,
+  });
+}
+
+/** The host's real clock and timers, for tests about real time-outs. */
+export const realClock = (): ClockPort => ({
+  now: () => Date.now(),
+  setTimer: (callback, delayMs) => setTimeout(callback, delayMs),
+  clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
+});
 
 /** A request as it left through the fetch port. */
 export interface RecordedRequest {
@@ -119,7 +152,7 @@ export function spaPage(emulator: TestEmulator, clockStart = Date.now()): SpaPag
       const before = nav.redirects.length;
       await client.login(options);
       await waitFor(() => nav.redirects.length > before);
-      return agent.login(nav.redirects[nav.redirects.length - 1]!, { email, password: DEMO.password });
+      return agent.login(String(nav.redirects.at(-1)), { email, password: DEMO.password });
     },
     async signIn(options = {}, email) {
       const first = page.client(options);

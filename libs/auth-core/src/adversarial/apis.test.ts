@@ -1,11 +1,12 @@
 /**
  * Tokens at the CARTO APIs: cross-origin redirects, expired and foreign tokens, server clock skew.
  */
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { apiToken, createCartoAuth, m2m, memoryPorts, querySql, tokensApi, validateTokenRequest } from '..';
-import { DEMO, countRequests, spaPage, useEmulator } from '../../test/harness';
+import { apiToken, createCartoAuth, memoryPorts, querySql, tokensApi, validateTokenRequest } from '..';
+import { DEMO, countRequests, demoM2mClient, spaPage, useEmulator } from '../../test/harness';
 
 const emulator = useEmulator();
 
@@ -15,11 +16,15 @@ afterEach(() => emulator().admin.setClockOffset(0));
 /** A local HTTP server; `handler` answers and records. */
 async function server(
   handler: Parameters<typeof createServer>[1],
-): Promise<{ url: string; close: () => Promise<void> }> {
+): Promise<{ url: string; close: () => Promise<void>; closeAllConnections: () => void }> {
   const s: Server = createServer(handler);
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
   const { port } = s.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => s.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => s.close(() => resolve())),
+    closeAllConnections: () => s.closeAllConnections(),
+  };
 }
 
 describe('the token stays with the allowed origins', () => {
@@ -128,12 +133,7 @@ describe('server clock skew', () => {
 });
 
 describe('the CARTO helpers (findings of an adversarial review)', () => {
-  const m2mClient = (clientSecret: string) =>
-    createCartoAuth({
-      strategy: m2m({ clientId: DEMO.m2mClientId, clientSecret, authDomain: emulator().authUrl }),
-      apiBaseUrl: emulator().apiUrl,
-      ports: memoryPorts(),
-    });
+  const m2mClient = (clientSecret: string) => demoM2mClient(emulator(), { clientSecret });
 
   it.each([
     ['a wrong secret', 'wrong', undefined, 'token_request_failed'],
@@ -165,6 +165,41 @@ describe('the CARTO helpers (findings of an adversarial review)', () => {
     await expect(
       querySql(api, { connection: 'carto_dw', query: 'select 1', signal: AbortSignal.timeout(200) }),
     ).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('a body that stalls after the headers ends in timeout when the signal says so, not a raw DOMException', async () => {
+    const stalling = await server((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"rows":[');
+    });
+    try {
+      const api = createCartoAuth({ strategy: apiToken({ token: 'T' }), apiBaseUrl: stalling.url });
+      await expect(
+        querySql(api, { connection: 'carto_dw', query: 'select 1', signal: AbortSignal.timeout(200) }),
+      ).rejects.toMatchObject({ name: 'CartoAuthError', code: 'timeout' });
+    } finally {
+      stalling.closeAllConnections();
+      await stalling.close();
+    }
+  });
+
+  it('one long-lived signal shared by many helper calls keeps no listener of theirs', async () => {
+    // Node's fetch keeps its own listener until the signal is collected: leave fetch out of the count.
+    const ports = memoryPorts({ fetch: (input, init) => fetch(input, { ...init, signal: null }) });
+    const client = demoM2mClient(emulator(), {}, { ports });
+    const controller = new AbortController();
+    for (let i = 0; i < 15; i++)
+      await querySql(client, { connection: 'carto_dw', query: 'select 1', signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('the helpers still take any { fetch, apiBaseUrl } (the client surface they need)', async () => {
+    const { fetch: authorizedFetch, apiBaseUrl } = m2mClient(DEMO.m2mClientSecret);
+    const { rows } = await querySql(
+      { fetch: authorizedFetch, apiBaseUrl },
+      { connection: 'carto_dw', query: 'select 1 as one' },
+    );
+    expect(rows).toEqual([{ one: 1 }]);
   });
 
   it.each([['{}'], ['[]'], ['{"rows":"x"}'], ['']])(

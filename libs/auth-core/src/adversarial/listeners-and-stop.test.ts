@@ -2,8 +2,8 @@
  * Re-entrancy found by an adversarial review: listeners that stop the client or unsubscribe others
  * while a transition is being delivered, and ports that deliver events while the client is created.
  */
-import { apiToken, createCartoAuth, m2m, manualClock, memoryPorts, spa, type AuthSnapshot } from '..';
-import { DEMO, countRequests, spaPage, useEmulator } from '../../test/harness';
+import { apiToken, createCartoAuth, manualClock, memoryPorts, spa, type AuthSnapshot } from '..';
+import { countRequests, demoM2mClient, spaPage, useEmulator } from '../../test/harness';
 
 const emulator = useEmulator();
 beforeEach(() => emulator().admin.reset());
@@ -25,15 +25,7 @@ const tokenClient = () =>
 
 describe('stop() called from a listener', () => {
   it('rejects the getAccessToken() that caused the transition with cancelled, and sends nothing', async () => {
-    const client = createCartoAuth({
-      strategy: m2m({
-        clientId: DEMO.m2mClientId,
-        clientSecret: DEMO.m2mClientSecret,
-        authDomain: emulator().authUrl,
-      }),
-      apiBaseUrl: emulator().apiUrl,
-      ports: memoryPorts({ clock: manualClock(Date.now()) }),
-    });
+    const client = demoM2mClient(emulator(), {}, { ports: memoryPorts({ clock: manualClock(Date.now()) }) });
     client.inspect((_previous, event) => {
       if (event.to === 'fetching') client.stop();
     });

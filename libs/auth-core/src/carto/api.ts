@@ -7,11 +7,15 @@ import {
   ERR_INVALID_RESPONSE,
   ERR_NETWORK,
   ERR_TIMEOUT,
-  rejectWhenAborted,
+  raceAbort,
 } from '../errors';
 
-/** The part of the client the CARTO helpers use. */
-export type CartoApiClient = Pick<CartoAuthClient, 'fetch' | 'apiBaseUrl' | 'getAccessToken'>;
+/**
+ * The part of the client the CARTO helpers use. With `getAccessToken` (every client has it), a
+ * helper asks for the token first, and its error is the answer when there is none.
+ */
+export type CartoApiClient = Pick<CartoAuthClient, 'fetch' | 'apiBaseUrl'> &
+  Partial<Pick<CartoAuthClient, 'getAccessToken'>>;
 
 /**
  * `value` as one path segment. `.` and `..` are refused: URLs resolve them (even encoded as `%2E`),
@@ -28,32 +32,37 @@ export const CARTO_CLIENT_ID = 'carto-auth';
 /** CARTO API version parameter sent with every helper call. */
 export const CARTO_API_VERSION = '3.4';
 
+/** The caller's signal ended a helper's call: `timeout` for `AbortSignal.timeout()`, else `cancelled`. */
+export function abortError(signal: AbortSignal, url: string): CartoAuthError {
+  const reason = signal.reason as Error | undefined;
+  return new CartoAuthError(
+    reason?.name === 'TimeoutError' ? ERR_TIMEOUT : ERR_CANCELLED,
+    `${url}: ${reason?.message ?? 'aborted'}`,
+    { cause: reason },
+  );
+}
+
 /**
  * Sends a request through `auth.fetch` and parses the JSON answer. Error statuses become a
  * {@link CartoAuthError} `api_error` holding the status and CARTO's `{ error, description }` body.
  */
 export async function requestJson<T>(
-  auth: Pick<CartoApiClient, 'fetch' | 'getAccessToken'>,
+  auth: Omit<CartoApiClient, 'apiBaseUrl'>,
   url: string,
   init: RequestInit = {},
 ): Promise<T> {
   const { signal } = init;
   let response: Response;
+  let text: string;
   try {
     // These APIs need a token: without one, its error (a network outage, a wrong secret) is the
     // answer, and no anonymous request goes out. The caller's signal also ends the wait for it.
-    const token = auth.getAccessToken();
-    await (signal ? Promise.race([token, rejectWhenAborted(signal)]) : token);
+    const token = auth.getAccessToken?.();
+    if (token) await (signal ? raceAbort(token, signal) : token);
     response = await auth.fetch(url, init);
+    text = await response.text(); // the body can stall too: its abort is the caller's as well
   } catch (cause) {
-    if (signal?.aborted) {
-      const reason = signal.reason as Error | undefined;
-      throw new CartoAuthError(
-        reason?.name === 'TimeoutError' ? ERR_TIMEOUT : ERR_CANCELLED,
-        `${url}: ${reason?.message ?? 'aborted'}`,
-        { cause: reason },
-      );
-    }
+    if (signal?.aborted) throw abortError(signal, url);
     if (cause instanceof CartoAuthError) throw cause;
     // fetch itself failed: DNS, connection refused, CORS. Name the URL: usually apiBaseUrl is wrong.
     throw new CartoAuthError(
@@ -62,7 +71,6 @@ export async function requestJson<T>(
       { cause },
     );
   }
-  const text = await response.text();
   let body: unknown = undefined;
   try {
     body = text ? JSON.parse(text) : undefined;

@@ -1,7 +1,6 @@
 import { CARTO_ACCOUNTS_URL, isLoopbackHost, parseUrl, secureUrl, trimSlashes } from '../urls';
 import { CartoAuthError, ERR_INVALID_RESPONSE, ERR_NETWORK } from '../errors';
-import { requestJson } from './api';
-import type { CartoAuthClient } from '../client';
+import { abortError, requestJson, type CartoApiClient } from './api';
 
 /** Where a tenant's APIs live. */
 export interface TenantInfo {
@@ -17,7 +16,7 @@ export interface TenantInfo {
  * The client's `allowedOrigins` must include the accounts origin (it receives the token).
  */
 export async function discoverTenant(
-  auth: Pick<CartoAuthClient, 'fetch' | 'getAccessToken'>,
+  auth: Omit<CartoApiClient, 'apiBaseUrl'>,
   options: { accountsUrl?: string; signal?: AbortSignal } = {},
 ): Promise<TenantInfo> {
   const accountsUrl = trimSlashes(
@@ -39,12 +38,15 @@ export async function discoverTenant(
   }
   const tenantUrl = `${isLoopbackHost(parsed.hostname) ? 'http' : 'https'}://${parsed.host}`;
   let response: Response;
+  let yaml: string;
   try {
     response = await auth.fetch(`${tenantUrl}/config.yaml`, options.signal ? { signal: options.signal } : {});
+    yaml = response.ok ? await response.text() : '';
   } catch (cause) {
-    throw new CartoAuthError(ERR_NETWORK, `${tenantUrl}/config.yaml could not be reached.`, { cause });
+    const url = `${tenantUrl}/config.yaml`;
+    if (options.signal?.aborted) throw abortError(options.signal, url);
+    throw new CartoAuthError(ERR_NETWORK, `${url} could not be reached.`, { cause });
   }
-  const yaml = response.ok ? await response.text() : '';
   const apiBaseUrl = baseUrlFromConfig(yaml);
   if (!apiBaseUrl)
     throw new CartoAuthError(ERR_INVALID_RESPONSE, `${tenantUrl}/config.yaml has no apis.baseUrl.`, {

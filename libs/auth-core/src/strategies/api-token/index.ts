@@ -18,8 +18,9 @@ export interface ApiTokenOptions {
  * const rows = await querySql(auth, { connection: 'carto_dw', query: 'select 1' });
  */
 export function apiToken(options: ApiTokenOptions): Strategy<ApiTokenState, never, never> {
-  const token = options?.token;
-  // A line break or space (a careless paste) would break, and leak into, an error of every request.
+  // A token read from a file or an env var often ends in a line break: not part of it. One inside it
+  // (a careless paste) would break every request's header, and leak into its error: refused.
+  const token = options?.token?.trim?.();
   if (!isBearerToken(token)) throw configError('apiToken(): not a token');
   return {
     kind: 'api-token',

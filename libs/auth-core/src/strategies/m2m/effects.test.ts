@@ -1,5 +1,4 @@
 import {
-  createCartoAuth,
   m2m,
   manualClock,
   memoryPorts,
@@ -7,7 +6,7 @@ import {
   type CartoAuthClient,
   type M2mTokenCache,
 } from '../..';
-import { DEMO, countRequests, useEmulator } from '../../../test/harness';
+import { DEMO, countRequests, demoM2mClient, realClock, useEmulator } from '../../../test/harness';
 
 const emulator = useEmulator();
 
@@ -16,17 +15,20 @@ function m2mClient(
   clock = manualClock(Date.now()),
   requestTimeoutMs?: number,
 ): CartoAuthClient {
-  return createCartoAuth({
-    strategy: m2m({
-      clientId: DEMO.m2mClientId,
-      clientSecret: DEMO.m2mClientSecret,
-      authDomain: emulator().authUrl,
-      ...overrides,
-    }),
-    apiBaseUrl: emulator().apiUrl,
+  return demoM2mClient(emulator(), overrides, {
     ports: memoryPorts({ clock }),
     ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
   });
+}
+
+/** An M2M client on the real clock, with a time-out and optionally a fetch port of its own. */
+function realM2mClient(
+  overrides: Partial<Parameters<typeof m2m>[0]>,
+  requestTimeoutMs: number,
+  fetchPort?: typeof fetch,
+): CartoAuthClient {
+  const ports = memoryPorts({ clock: realClock(), ...(fetchPort ? { fetch: fetchPort } : {}) });
+  return demoM2mClient(emulator(), overrides, { ports, requestTimeoutMs });
 }
 
 describe('m2m strategy against the emulator', () => {
@@ -106,6 +108,10 @@ describe('m2m strategy against the emulator', () => {
     ['hangs', () => new Promise(() => undefined)],
     ['has an empty token', () => ({ accessToken: '', receivedAt: 0, expiresAt: 9e15, renewAt: 9e15 })],
     ['has no times', () => ({ accessToken: 'x' })],
+    [
+      'has a token that could not go into a header',
+      () => ({ accessToken: 'SECRET\nX-Evil: 1', receivedAt: 0, expiresAt: 9e15, renewAt: 9e15 }),
+    ],
   ])(
     'adversarial: a shared cache whose get() %s is a miss: the token comes from the endpoint',
     async (_name, get) => {
@@ -139,34 +145,83 @@ describe('m2m strategy against the emulator', () => {
   });
 
   it('adversarial: a client stopped while its shared request runs does not take the others down', async () => {
-    await emulator().admin.fault({ path: '/oauth/token', delayMs: 300 });
+    await emulator().admin.fault({ path: '/oauth/token', delayMs: 400 });
     const cache = memoryTokenCache();
     const [starter, joiner] = [m2mClient({ cache }), m2mClient({ cache })];
     const started = starter.getAccessToken();
+    await new Promise((resolve) => setTimeout(resolve, 150)); // the request is on the wire by now
     const joined = joiner.getAccessToken();
+    await new Promise((resolve) => setTimeout(resolve, 50));
     starter.stop();
     await expect(started).rejects.toMatchObject({ code: 'cancelled' });
     await expect(joined).resolves.toMatch(/^ey/);
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+  });
+
+  it('adversarial: a shared request that hangs through a fetch port ignoring its signal blocks nobody once its client gave up', async () => {
+    await emulator().admin.fault({ path: '/oauth/token', hang: true });
+    const cache = memoryTokenCache();
+    const deaf = realM2mClient({ cache }, 300, (input, init) => fetch(input, { ...init, signal: null }));
+    await expect(deaf.getAccessToken()).rejects.toMatchObject({ code: 'timeout' });
+    deaf.stop();
+    await expect(realM2mClient({ cache }, 3_000).getAccessToken()).resolves.toMatch(/^ey/);
+  });
+
+  it('adversarial: a joiner keeps its own time-out, clock and error object', async () => {
+    await emulator().admin.fault({ path: '/oauth/token', delayMs: 600 });
+    const cache = memoryTokenCache();
+    const impatient = realM2mClient({ cache }, 200);
+    const patient = realM2mClient({ cache }, 5_000);
+    const [short, long] = await Promise.allSettled([impatient.getAccessToken(), patient.getAccessToken()]);
+    expect(short).toMatchObject({ status: 'rejected', reason: { code: 'timeout' } });
+    expect(long).toMatchObject({ status: 'fulfilled' });
+
+    // A starter on a clock of its own (a test's manual clock at 0) does not date the joiner's token.
+    await emulator().admin.fault({ path: '/oauth/token', delayMs: 300 });
+    const fresh = memoryTokenCache();
+    const onManual = m2mClient({ cache: fresh }, manualClock(0));
+    const onRealTime = realM2mClient({ cache: fresh }, 5_000);
+    const first = onManual.getAccessToken();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const [tokenA, tokenB] = await Promise.all([first, onRealTime.getAccessToken()]);
+    expect(tokenB).toBe(tokenA); // one shared request
+    expect(onRealTime.getSnapshot().expiresAt).toBeGreaterThan(Date.now());
+    await expect(onRealTime.getAccessToken()).resolves.toBe(tokenB);
+
+    await emulator().admin.fault({ path: '/oauth/token', status: 401, body: { error: 'invalid_client' } });
+    const shared = memoryTokenCache();
+    const failures = await Promise.allSettled(
+      [m2mClient({ cache: shared }), m2mClient({ cache: shared })].map((c) => c.getAccessToken()),
+    );
+    const [a, b] = failures.map((f) => (f as PromiseRejectedResult).reason as Error);
+    expect(a).not.toBe(b);
+    for (const error of [a, b]) expect(error?.message.match(/m2m client/g)).toHaveLength(1);
+  });
+
+  it('adversarial: during a back-off the shared cache is still read: a token another client brought is used', async () => {
+    await emulator().admin.fault({ path: '/oauth/token', status: 429, retryAfter: '600' });
+    const cache = memoryTokenCache();
+    const clock = manualClock(Date.now());
+    const backedOff = m2mClient({ cache }, clock);
+    await expect(backedOff.getAccessToken()).rejects.toMatchObject({ status: 429 });
+    const token = await m2mClient({ cache }, clock).getAccessToken();
+    clock.advance(300_000);
+    expect(await backedOff.getAccessToken()).toBe(token);
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(2);
+  });
+
+  it('adversarial: a hanging cache is a miss even with a request time-out under a second', async () => {
+    const cache = {
+      get: () => new Promise(() => undefined),
+      set() {},
+      delete() {},
+    } as unknown as M2mTokenCache;
+    await expect(realM2mClient({ cache }, 800).getAccessToken()).resolves.toMatch(/^ey/);
   });
 
   it('a hanging token endpoint times out with code timeout', async () => {
     await emulator().admin.fault({ path: '/oauth/token', hang: true });
-    const client = createCartoAuth({
-      strategy: m2m({
-        clientId: DEMO.m2mClientId,
-        clientSecret: DEMO.m2mClientSecret,
-        authDomain: emulator().authUrl,
-      }),
-      apiBaseUrl: emulator().apiUrl,
-      ports: memoryPorts({
-        clock: {
-          now: Date.now,
-          setTimer: (f, ms) => setTimeout(f, ms),
-          clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
-        },
-      }),
-      requestTimeoutMs: 300,
-    });
+    const client = realM2mClient({}, 300);
     await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'timeout' });
   });
 
@@ -248,15 +303,11 @@ describe('m2m strategy against the emulator', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const client = createCartoAuth({
-        strategy: m2m({
-          clientId: DEMO.m2mClientId,
-          clientSecret: DEMO.m2mClientSecret,
-          authDomain: emulator().authUrl,
-        }),
-        apiBaseUrl: emulator().apiUrl,
-        ports: memoryPorts({ clock: { now: Date.now } as never }),
-      });
+      const client = demoM2mClient(
+        emulator(),
+        {},
+        { ports: memoryPorts({ clock: { now: Date.now } as never }) },
+      );
       await expect(client.getAccessToken()).rejects.toMatchObject({
         name: 'CartoAuthError',
         code: 'invalid_config',

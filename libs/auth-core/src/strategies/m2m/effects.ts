@@ -6,7 +6,8 @@ import {
   type AuthorizationServer,
   type Client,
 } from 'oauth4webapi';
-import { ERR_CANCELLED, rejectWhenAborted } from '../../errors';
+import { isBearerToken } from '../../bearer';
+import { CartoAuthError, raceAbort } from '../../errors';
 import type { EffectContext } from '../../types';
 import { requestOptions, toCartoAuthError, toTokenSet, type TokenSet } from '../shared/oauth';
 import type { M2mEffect, M2mEvent, M2mToken } from './machine';
@@ -74,14 +75,19 @@ export async function runEffect(
         return undefined;
       case 'requestToken':
         // The time-out or an abort wins even over a cache or fetch port that never answers.
-        return await Promise.race([requestToken(config, effect, context), rejectWhenAborted(context.signal)]);
+        return await raceAbort(requestToken(config, effect, context), context.signal);
     }
   } catch (error) {
     if (effect.type !== 'requestToken') return undefined; // a failing shared cache must not break auth
-    const failure = toCartoAuthError(error, context);
-    // Name the client and endpoint: a wrong secret, client id or authDomain is the usual cause.
-    failure.message = `m2m client ${config.client.client_id} at ${config.server.token_endpoint}: ${failure.message}`;
     const at = context.ports.clock.now();
+    const { code, message, cause, oauthError, status } = toCartoAuthError(error, context);
+    // A new error for this client (clients sharing a request share what it threw), naming the client
+    // and endpoint: a wrong secret, client id or authDomain is the usual cause.
+    const failure = new CartoAuthError(
+      code,
+      `m2m client ${config.client.client_id} at ${config.server.token_endpoint}: ${message}`,
+      { cause, oauthError, status },
+    );
     return {
       type: 'tokenRequestFailed',
       seq: effect.seq,
@@ -103,17 +109,20 @@ function retryAfterMs(error: unknown, now: number): number | undefined {
   return ms >= 0 ? ms : undefined;
 }
 
-/** A cache entry that can be used: a token and finite times. Anything else (another version, a bug) is a miss. */
+/** A cache entry that can be used: a bearer token and finite times. Anything else (another version, a bug) is a miss. */
 function isM2mToken(value: unknown): value is M2mToken {
   const token = value as Partial<M2mToken> | null | undefined;
   return (
-    typeof token?.accessToken === 'string' &&
-    token.accessToken !== '' &&
-    [token.expiresAt, token.renewAt, token.receivedAt].every(Number.isFinite)
+    isBearerToken(token?.accessToken) &&
+    [token?.expiresAt, token?.renewAt, token?.receivedAt].every(Number.isFinite)
   );
 }
 
-/** The shared cache's entry, or `undefined` when it has none, fails, or takes too long. */
+/**
+ * The shared cache's entry, or `undefined` when it has none, fails, or takes too long: at most
+ * {@link CACHE_READ_TIMEOUT_MS}, and half the request's time-out, so that the token endpoint still
+ * gets its chance.
+ */
 async function readCache(cache: M2mTokenCache, key: string, context: EffectContext) {
   const { clock } = context.ports;
   let timer: unknown;
@@ -121,7 +130,10 @@ async function readCache(cache: M2mTokenCache, key: string, context: EffectConte
     const entry = await Promise.race([
       cache.get(key),
       new Promise<undefined>((resolve) => {
-        timer = clock.setTimer(() => resolve(undefined), CACHE_READ_TIMEOUT_MS);
+        timer = clock.setTimer(
+          () => resolve(undefined),
+          Math.min(CACHE_READ_TIMEOUT_MS, context.timeoutMs / 2),
+        );
       }),
     ]);
     return isM2mToken(entry) ? entry : undefined;
@@ -132,48 +144,56 @@ async function readCache(cache: M2mTokenCache, key: string, context: EffectConte
   }
 }
 
-/** A token response and when it came. */
-interface Received {
-  tokens: TokenSet;
-  receivedAt: number;
+/** A token request that several clients may wait for; it is aborted once none of them does. */
+interface SharedRequest {
+  answer: Promise<TokenSet>;
+  waiting: number;
+  controller: AbortController;
 }
 
 /**
  * Token requests in flight, per shared cache and key: clients that share a cache share one request
- * too (CARTO rations M2M tokens: never two at once). The signal tells joiners whose request it was.
+ * too (CARTO rations M2M tokens: never two at once).
  */
-const inFlight = new WeakMap<
-  M2mTokenCache,
-  Map<string, { signal: AbortSignal; answer: Promise<Received> }>
->();
+const inFlight = new WeakMap<M2mTokenCache, Map<string, SharedRequest>>();
 
-/** Joins the request in flight for `key`, or starts one with this client's context. */
+/**
+ * Joins the request in flight for `key`, or starts one through this client's ports. Each client
+ * waits under its own signal (its time-out, its stop()); the request lives while anyone waits, and a
+ * request nobody waits for any more (even one a fetch port never ends) no longer blocks the key.
+ */
 async function sharedRequest(
   config: M2mEffectConfig,
   key: string,
   context: EffectContext,
-): Promise<Received> {
+): Promise<TokenSet> {
   let requests = inFlight.get(config.cache);
   if (!requests) inFlight.set(config.cache, (requests = new Map()));
-  for (;;) {
-    let request = requests.get(key);
-    if (!request) {
-      const started = { signal: context.signal, answer: fetchToken(config, context) };
-      started.answer = started.answer.finally(() => requests.delete(key));
-      requests.set(key, (request = started));
-    }
-    try {
-      return await request.answer;
-    } catch (error) {
-      // The client that started it was stopped or logged out: that is not this client's answer.
-      const reason = request.signal.reason as { code?: string } | undefined;
-      if (request.signal === context.signal || reason?.code !== ERR_CANCELLED) throw error;
+  let request = requests.get(key);
+  if (!request) {
+    const controller = new AbortController();
+    const started: SharedRequest = {
+      controller,
+      waiting: 0,
+      answer: fetchToken(config, { ...context, signal: controller.signal }),
+    };
+    const settled = () => void (requests.get(key) === started && requests.delete(key));
+    started.answer.then(settled, settled);
+    requests.set(key, (request = started));
+  }
+  request.waiting++;
+  try {
+    return await raceAbort(request.answer, context.signal);
+  } finally {
+    if (--request.waiting === 0 && requests.get(key) === request) {
+      request.controller.abort(context.signal.reason);
+      requests.delete(key);
     }
   }
 }
 
 /** One client-credentials request to the token endpoint. */
-async function fetchToken(config: M2mEffectConfig, context: EffectContext): Promise<Received> {
+async function fetchToken(config: M2mEffectConfig, context: EffectContext): Promise<TokenSet> {
   const response = await clientCredentialsGrantRequest(
     config.server,
     config.client,
@@ -181,22 +201,26 @@ async function fetchToken(config: M2mEffectConfig, context: EffectContext): Prom
     config.parameters,
     requestOptions(config.server, context),
   );
-  const result = await processClientCredentialsResponse(config.server, config.client, response);
-  return { tokens: toTokenSet(result), receivedAt: context.ports.clock.now() };
+  return toTokenSet(await processClientCredentialsResponse(config.server, config.client, response));
 }
 
-/** A token from the shared cache when it is fresh there (unless skipped), else from the token endpoint. */
+/**
+ * A token from the shared cache when it is fresh there (unless skipped), else from the token endpoint.
+ * During a back-off only the cache is asked: another process may have a token by now.
+ */
 async function requestToken(
   config: M2mEffectConfig,
   effect: Extract<M2mEffect, { type: 'requestToken' }>,
   context: EffectContext,
 ): Promise<M2mEvent> {
+  const { seq } = effect;
   const key = await config.cacheKey();
   if (!effect.skipCache) {
     const cached = await readCache(config.cache, key, context);
-    if (cached && context.ports.clock.now() < cached.renewAt) {
-      return { type: 'cachedTokenFound', seq: effect.seq, token: cached };
-    }
+    if (cached && context.ports.clock.now() < cached.renewAt)
+      return { type: 'cachedTokenFound', seq, token: cached };
   }
-  return { type: 'tokenReceived', seq: effect.seq, ...(await sharedRequest(config, key, context)) };
+  if (effect.cacheOnly) return { type: 'cacheMissed', seq };
+  const tokens = await sharedRequest(config, key, context);
+  return { type: 'tokenReceived', seq, tokens, receivedAt: context.ports.clock.now() };
 }

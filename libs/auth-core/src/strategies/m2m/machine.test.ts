@@ -70,14 +70,18 @@ describe('m2m machine', () => {
       [state] = transition(config, state, { type: 'tokenRequestFailed', seq: state.seq, error, at: now });
       const { retryAt } = state as Extract<M2mState, { status: 'failed' }>;
       retryAts.push(retryAt - now);
-      // Until then the failure is the answer, and no renewal (not even a forced one) goes out.
-      expect(decideToken(state, retryAt - 1)).toEqual({ kind: 'none', error });
-      expect(transition(config, state, { type: 'renewRequested', now: retryAt - 1, force: true })).toEqual([
-        state,
-        [],
-      ]);
-      expect(decideToken(state, retryAt)).toEqual({ kind: 'stale', error });
-      [state] = transition(config, state, { type: 'renewRequested', now: retryAt, force: false });
+      // Until then no renewal, not even a forced one, goes upstream: it only looks into the cache,
+      // and a miss brings the same failure back.
+      expect(decideToken(state, retryAt - 1)).toEqual({ kind: 'stale', error });
+      const [peeking, peek] = transition(config, state, {
+        type: 'renewRequested',
+        now: retryAt - 1,
+        force: true,
+      });
+      expect(peek).toEqual([{ type: 'requestToken', seq: peeking.seq, skipCache: false, cacheOnly: true }]);
+      const [missed] = transition(config, peeking, { type: 'cacheMissed', seq: peeking.seq });
+      expect(missed).toEqual({ ...state, seq: peeking.seq });
+      [state] = transition(config, missed, { type: 'renewRequested', now: retryAt, force: false });
       expect(state.status).toBe('fetching');
       now = retryAt;
     }
@@ -85,7 +89,7 @@ describe('m2m machine', () => {
     expect(toSnapshot(state, decodeJwtPayload)).toEqual({ status: 'loading', strategy: 'm2m' });
   });
 
-  it("a server's Retry-After sets the back-off, within 10 minutes; a token resets the count", () => {
+  it("a server's Retry-After lengthens the back-off, within 10 minutes; a token resets the count", () => {
     const error = new CartoAuthError(ERR_NETWORK, 'slow down');
     const fail = (retryAfterMs: number) =>
       transition(
@@ -95,6 +99,8 @@ describe('m2m machine', () => {
       )[0];
     expect(fail(120_000)).toMatchObject({ status: 'failed', retryAt: 120_005, failures: 4 });
     expect(fail(86_400_000)).toMatchObject({ retryAt: 600_005 });
+    // A shorter Retry-After (even 0) does not undercut the client's own back-off (8 s after 4 failures).
+    expect(fail(0)).toMatchObject({ retryAt: 8_005 });
     const [ready] = transition(
       config,
       { status: 'fetching', seq: 1, failures: 3 },

@@ -12,23 +12,38 @@ export interface M2mToken extends TokenTimes {
 /** Client-credentials states. `seq` tags each request so late answers are recognised (case-14). */
 export type M2mState =
   | { status: 'idle'; seq: number }
-  /** `failures`: failed requests in a row before this one, for the back-off. */
-  | { status: 'fetching'; seq: number; token?: M2mToken; failures?: number }
+  /**
+   * `failures`: failed requests in a row before this one, for the back-off. `backoff`: the failure to
+   * return to when this is only a look into the shared cache during a back-off.
+   */
+  | { status: 'fetching'; seq: number; token?: M2mToken; failures?: number; backoff?: M2mFailed }
   /** `retryAt`: after a transient failure, the token in hand is used until then instead of asking again. */
   | { status: 'ready'; seq: number; token: M2mToken; retryAt?: number }
   /** `retryAt`: no new request before then; callers get `error` at once (CARTO rations M2M tokens). */
-  | { status: 'failed'; seq: number; error: CartoAuthError; retryAt: number; failures: number };
+  | M2mFailed;
+
+/** After a failed request: no new request before `retryAt`; callers get `error` (CARTO rations M2M tokens). */
+export interface M2mFailed {
+  status: 'failed';
+  seq: number;
+  error: CartoAuthError;
+  retryAt: number;
+  failures: number;
+}
 
 /** Events produced by the M2M effects. */
 export type M2mEvent =
   | { type: 'tokenReceived'; seq: number; tokens: TokenSet; receivedAt: number }
   | { type: 'cachedTokenFound'; seq: number; token: M2mToken }
+  /** A `cacheOnly` request found nothing usable in the cache. */
+  | { type: 'cacheMissed'; seq: number }
   /** `retryAfterMs`: what the server's `Retry-After` asked for, if anything. */
   | { type: 'tokenRequestFailed'; seq: number; error: CartoAuthError; at: number; retryAfterMs?: number };
 
 /** Effects the M2M runner executes. */
 export type M2mEffect =
-  | { type: 'requestToken'; seq: number; skipCache: boolean }
+  /** `cacheOnly`: during a back-off, look into the shared cache but send nothing upstream. */
+  | { type: 'requestToken'; seq: number; skipCache: boolean; cacheOnly?: boolean }
   | { type: 'cacheToken'; token: M2mToken }
   | { type: 'forgetCachedToken' };
 
@@ -57,9 +72,15 @@ export function transition(
       if (state.status === 'fetching') return [state, []];
       // After a transient failure, the token in hand is used until the retry, even by a forced renewal.
       if (state.status === 'ready' && event.now < (state.retryAt ?? 0)) return [state, []];
-      // After a failure without a token, the back-off holds for everyone, forced renewals included.
-      if (state.status === 'failed' && event.now < state.retryAt) return [state, []];
       const seq = state.seq + 1;
+      // After a failure without a token, the back-off holds for everyone, forced renewals included:
+      // only the shared cache is asked (another process may have a token by now).
+      if (state.status === 'failed' && event.now < state.retryAt) {
+        return [
+          { status: 'fetching', seq, failures: state.failures, backoff: state },
+          [{ type: 'requestToken', seq, skipCache: false, cacheOnly: true }],
+        ];
+      }
       const previous =
         state.status === 'ready'
           ? { token: state.token }
@@ -82,6 +103,9 @@ export function transition(
     case 'cachedTokenFound':
       if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
       return [{ status: 'ready', seq: state.seq, token: event.token }, []];
+    case 'cacheMissed':
+      if (state.status !== 'fetching' || event.seq !== state.seq || !state.backoff) return [state, []];
+      return [{ ...state.backoff, seq: state.seq }, []];
     case 'effectFailed':
       // A port that throws is a setup fault, not the token endpoint's: nothing to back off from.
       return state.status === 'fetching'
@@ -96,11 +120,11 @@ export function transition(
         const retryAt = Math.min(event.at + RETRY_AFTER_MS, token.expiresAt);
         return [{ status: 'ready', seq: state.seq, token, retryAt }, []];
       }
-      // No token to fall back on: back off (the server's Retry-After, else 1 s doubling up to
-      // RETRY_AFTER_MS), so that a server asking on every request cannot hammer the endpoint.
+      // No token to fall back on: back off (1 s doubling up to RETRY_AFTER_MS, or longer when the
+      // server's Retry-After says so), so that a server asking on every request cannot hammer the endpoint.
       const failures = (state.failures ?? 0) + 1;
-      const backoff = event.retryAfterMs ?? Math.min(RETRY_AFTER_MS, 1000 * 2 ** (failures - 1));
-      const retryAt = event.at + Math.min(backoff, MAX_BACKOFF_MS);
+      const doubling = Math.min(RETRY_AFTER_MS, 1000 * 2 ** (failures - 1));
+      const retryAt = event.at + Math.min(Math.max(doubling, event.retryAfterMs ?? 0), MAX_BACKOFF_MS);
       return [{ status: 'failed', seq: state.seq, error: event.error, retryAt, failures }, []];
     }
     case 'logoutRequested':
@@ -140,8 +164,9 @@ export function decideToken(state: M2mState, now: number): TokenDecision {
         : { kind: 'stale' };
     }
     case 'failed':
-      // During the back-off the failure is the answer; afterwards one caller's renewal tries again.
-      return { kind: now < state.retryAt ? 'none' : 'stale', error: state.error };
+      // The renewal this asks for looks into the shared cache during the back-off and asks the token
+      // endpoint afterwards; either way a caller gets the failure when it brings nothing.
+      return { kind: 'stale', error: state.error };
     default:
       return { kind: 'stale' };
   }

@@ -77,7 +77,7 @@ async function runWithTimeout<F, E>(
       () => controller.abort(new CartoAuthError(ERR_TIMEOUT, `No answer within ${scope.timeoutMs} ms.`)),
       scope.timeoutMs,
     );
-    event = await runNetworkEffect(effect, { ports: scope.ports, signal: controller.signal });
+    event = await runNetworkEffect(effect, { ...scope, signal: controller.signal });
   } catch (cause) {
     // A port that throws (no Web Crypto, storage quota…) must not leave the client stuck.
     event = {

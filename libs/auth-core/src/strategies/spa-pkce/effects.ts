@@ -12,7 +12,7 @@ import {
   type TokenEndpointResponse,
 } from 'oauth4webapi';
 import type { Claims } from '../../claims';
-import { CartoAuthError, ERR_LOGIN_REQUIRED, rejectWhenAborted } from '../../errors';
+import { CartoAuthError, ERR_LOGIN_REQUIRED, raceAbort } from '../../errors';
 import type { EffectContext } from '../../types';
 import { requestOptions, toCartoAuthError, toTokenSet } from '../shared/oauth';
 import type { PendingLogin, SpaEffect, SpaEvent } from './machine';
@@ -56,7 +56,7 @@ export async function runEffect(
   const tokens = async (seq: number, request: () => Promise<TokenEndpointResponse>): Promise<SpaEvent> => {
     try {
       // The abort wins even over a fetch port that ignores the signal: no request may hang the client.
-      const result = await Promise.race([request(), rejectWhenAborted(context.signal)]);
+      const result = await raceAbort(request(), context.signal);
       return {
         type: 'tokensReceived',
         seq,

@@ -105,5 +105,6 @@ describe('queryCities against the emulator', () => {
       (error: unknown) => describeFailure(error),
     );
     expect(failure).toMatch(/^unauthorized: /);
-  });
+    // The emulator's first SQL query starts its database worker: seconds on a loaded 2-core machine.
+  }, 30_000);
 });

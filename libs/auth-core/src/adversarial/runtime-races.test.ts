@@ -25,6 +25,12 @@ function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'timed ou
 const authorizeRedirects = (redirects: string[]) => redirects.filter((url) => url.includes('/authorize'));
 
 describe('listeners that throw', () => {
+  // Their errors are reported the way the platform reports event-listener errors (console.error in
+  // Node 20): expected here, so recorded instead of printed.
+  let reported: jest.SpyInstance;
+  beforeEach(() => (reported = jest.spyOn(console, 'error').mockImplementation(() => undefined)));
+  afterEach(() => reported.mockRestore());
+
   it('a subscriber that throws on "loading" does not leave the client stuck in loading', async () => {
     const page = spaPage(emulator());
     const client = page.client();
@@ -34,6 +40,7 @@ describe('listeners that throw', () => {
     await settleWithin(client.start(), 1_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(client.getSnapshot().status).toBe('unauthenticated');
+    expect(reported).toHaveBeenCalledWith(expect.objectContaining({ message: 'render bug' }));
   });
 
   it('a subscriber that throws on "authenticated" does not make start() hang after the code exchange', async () => {

@@ -67,7 +67,7 @@ export async function requestJson<T>(
     // fetch itself failed: DNS, connection refused, CORS. Name the URL: usually apiBaseUrl is wrong.
     throw new CartoAuthError(
       ERR_NETWORK,
-      `${url} could not be reached (check apiBaseUrl): ${(cause as Error)?.message}`,
+      `${url} could not be reached (is the base URL right?): ${(cause as Error)?.message}`,
       { cause },
     );
   }

@@ -72,7 +72,14 @@ export type { ManualClock, MemoryPortsOptions, RecordingNavigation } from './por
 export { querySql, MAX_GET_URL_LENGTH } from './carto/sql';
 export type { SqlQuery, SqlResult } from './carto/sql';
 export { tokensApi, validateTokenRequest } from './carto/tokens';
-export type { ApiAccessToken, ApiAccessTokenRequest, CartoApi, TokenGrant, TokensApi } from './carto/tokens';
+export type {
+  ApiAccessToken,
+  ApiAccessTokenRequest,
+  CartoApi,
+  TokenGrant,
+  TokensApi,
+  TokensApiCallOptions,
+} from './carto/tokens';
 export { discoverTenant } from './carto/discovery';
 export type { TenantInfo } from './carto/discovery';
 export { CARTO_ACCOUNTS_URL, CARTO_APP_URL, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN } from './urls';

@@ -17,7 +17,7 @@ export function parseUrl(value: string | URL): URL | undefined {
 
 /** `true` for hosts that never leave the machine: plain `http:` is acceptable only there. */
 export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+  return /^(localhost|\[::1]|127(\.\d{1,3}){3})$/.test(hostname);
 }
 
 /**

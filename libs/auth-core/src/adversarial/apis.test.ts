@@ -167,6 +167,34 @@ describe('the CARTO helpers (findings of an adversarial review)', () => {
     ).rejects.toMatchObject({ code: 'timeout' });
   });
 
+  it('every Tokens API call takes a signal: a hung API ends in timeout, an abort in cancelled', async () => {
+    const client = demoM2mClient(emulator());
+    const { token } = await tokensApi(client).create({
+      grants: [{ connection_name: 'carto_dw', source: 'demo.public.cities' }],
+      allowed_apis: ['sql'],
+    });
+    await emulator().admin.fault({ path: '/v3/tokens', hang: true, times: 100 });
+    await emulator().admin.fault({ path: `/v3/tokens/${token}`, hang: true, times: 100 });
+    const tokens = tokensApi(client);
+    const request = {
+      grants: [{ connection_name: 'carto_dw', source: 'demo.public.cities' }],
+      allowed_apis: ['sql' as const],
+    };
+    const calls = (signal: AbortSignal) => [
+      tokens.create(request, { signal }),
+      tokens.list({ signal }),
+      tokens.get(token, { signal }),
+      tokens.update(token, { referers: [] }, { signal }),
+      tokens.delete(token, { signal }),
+    ];
+    for (const call of calls(AbortSignal.timeout(300)))
+      await expect(call).rejects.toMatchObject({ name: 'CartoAuthError', code: 'timeout' });
+    const controller = new AbortController();
+    const cancelled = calls(controller.signal);
+    controller.abort();
+    for (const call of cancelled) await expect(call).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
   it('a body that stalls after the headers ends in timeout when the signal says so, not a raw DOMException', async () => {
     const stalling = await server((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -132,6 +132,24 @@ describe('configuration edge cases', () => {
     }
   });
 
+  // `true` compares as 1 and '5000' as 5000: both would pass a range check and time out every request.
+  it.each([[true], ['5000'], [Number.NaN], [0], [Infinity], [2 ** 31]])(
+    'refuses requestTimeoutMs and silentTimeoutMs of %p with invalid_config',
+    (timeoutMs) => {
+      expect(() =>
+        createCartoAuth({
+          strategy: apiToken({ token: 't' }),
+          apiBaseUrl: API,
+          requestTimeoutMs: timeoutMs as number,
+          ports: memoryPorts(),
+        }),
+      ).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+      expect(() => spa({ ...base, silentTimeoutMs: timeoutMs as number })).toThrow(
+        expect.objectContaining({ code: 'invalid_config' }),
+      );
+    },
+  );
+
   it.each([[Number.NaN], [-60]])(
     'm2m({ leewaySeconds: %p }) is refused or still caches the token',
     async (leewaySeconds) => {

@@ -76,13 +76,23 @@ export function validateTokenRequest(request: Partial<ApiAccessTokenRequest>): v
   }
 }
 
+/** Per-call options of the {@link TokensApi} methods. */
+export interface TokensApiCallOptions {
+  /** Ends the call (and the wait for the client's token): `timeout` for `AbortSignal.timeout()`, else `cancelled`. */
+  signal?: AbortSignal;
+}
+
 /** Tokens API calls; they need an OAuth token (SPA or M2M), never an API access token. */
 export interface TokensApi {
-  create(request: ApiAccessTokenRequest): Promise<ApiAccessToken>;
-  list(): Promise<ApiAccessToken[]>;
-  get(token: string): Promise<ApiAccessToken>;
-  update(token: string, changes: Partial<ApiAccessTokenRequest>): Promise<ApiAccessToken>;
-  delete(token: string): Promise<void>;
+  create(request: ApiAccessTokenRequest, options?: TokensApiCallOptions): Promise<ApiAccessToken>;
+  list(options?: TokensApiCallOptions): Promise<ApiAccessToken[]>;
+  get(token: string, options?: TokensApiCallOptions): Promise<ApiAccessToken>;
+  update(
+    token: string,
+    changes: Partial<ApiAccessTokenRequest>,
+    options?: TokensApiCallOptions,
+  ): Promise<ApiAccessToken>;
+  delete(token: string, options?: TokensApiCallOptions): Promise<void>;
 }
 
 /**
@@ -94,31 +104,35 @@ export interface TokensApi {
 export function tokensApi(auth: CartoApiClient): TokensApi {
   const base = `${auth.apiBaseUrl}/v3/tokens`;
   const item = (token: string) => `${base}/${pathSegment(token, 'tokensApi: token')}`;
-  const json = (method: string, body: unknown): RequestInit => ({
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  // Only a signal the caller gave is passed on: `{ signal: undefined }` would still be an own property.
+  const call = (options: TokensApiCallOptions | undefined, init: RequestInit = {}): RequestInit =>
+    options?.signal ? { ...init, signal: options.signal } : init;
+  const json = (method: string, body: unknown, options?: TokensApiCallOptions): RequestInit =>
+    call(options, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   return {
-    async create(request) {
+    async create(request, options) {
       validateTokenRequest({
         ...request,
         grants: request.grants ?? [],
         allowed_apis: request.allowed_apis ?? [],
       });
-      return requestJson(auth, base, json('POST', { referers: [], ...request }));
+      return requestJson(auth, base, json('POST', { referers: [], ...request }, options));
     },
-    async list() {
-      const body = await requestJson<{ tokens?: ApiAccessToken[] } | ApiAccessToken[]>(auth, base);
+    async list(options) {
+      const body = await requestJson<{ tokens?: ApiAccessToken[] } | ApiAccessToken[]>(
+        auth,
+        base,
+        call(options),
+      );
       return Array.isArray(body) ? body : (body?.tokens ?? []);
     },
-    get: async (token) => requestJson(auth, item(token)),
-    async update(token, changes) {
+    get: async (token, options) => requestJson(auth, item(token), call(options)),
+    async update(token, changes, options) {
       validateTokenRequest(changes);
-      return requestJson(auth, item(token), json('PATCH', changes));
+      return requestJson(auth, item(token), json('PATCH', changes, options));
     },
-    async delete(token) {
-      await requestJson(auth, item(token), { method: 'DELETE' });
+    async delete(token, options) {
+      await requestJson(auth, item(token), call(options, { method: 'DELETE' }));
     },
   };
 }

@@ -1,7 +1,9 @@
 import { apiToken, createCartoAuth, guardRoute, persistentStorage, settledSnapshot } from '.';
-import { REDIRECT_URI, spaPage, useEmulator, waitFor } from '../test/harness';
+import { DEMO, demoM2mClient, REDIRECT_URI, spaPage, useEmulator, waitFor } from '../test/harness';
 
 const emulator = useEmulator();
+
+beforeEach(() => emulator().admin.reset()); // faults (a hung token endpoint) stay with their test
 
 describe('guardRoute', () => {
   it('lets a signed-in client through at once', async () => {
@@ -87,6 +89,20 @@ describe('guardRoute while the client is busy or gone', () => {
     });
     auth.logout();
     await expect(guardRoute(auth, '/data')).resolves.toBe('error');
+  });
+
+  it('an M2M client (idle until asked) is let through when it gets a token, and refused when it cannot', async () => {
+    await expect(guardRoute(demoM2mClient(emulator()), '/data')).resolves.toBe('allow');
+    const wrongSecret = demoM2mClient(emulator(), { clientSecret: `${DEMO.m2mClientSecret}-wrong` });
+    await expect(guardRoute(wrongSecret, '/data')).resolves.toBe('error');
+  });
+
+  it('an M2M client stopped while the guard waits for its token rejects with cancelled', async () => {
+    await emulator().admin.fault({ path: '/oauth/token', hang: true });
+    const auth = demoM2mClient(emulator());
+    const decision = guardRoute(auth, '/data');
+    auth.stop();
+    await expect(decision).rejects.toMatchObject({ code: 'cancelled' });
   });
 });
 

@@ -1,6 +1,6 @@
 import type { AuthSnapshot, CartoUser } from '@carto-auth/core';
 import { flushSync, mount, unmount } from 'svelte';
-import { get } from 'svelte/store';
+import { get, writable } from 'svelte/store';
 import { createCartoAuthStores } from './index';
 import AuthStatus from './testing/AuthStatus.svelte';
 import {
@@ -83,6 +83,45 @@ describe('createCartoAuthStores', () => {
     expect(get(stores.snapshot).status).toBe('unauthenticated');
     expect(navigation.redirects).toEqual([]); // localOnly: no visit to /v2/logout
     await expect(getAccessToken()).rejects.toMatchObject({ name: 'CartoAuthError' });
+  });
+});
+
+describe('createCartoAuthStores with a subscriber that throws', () => {
+  it("reports the error and neither starves the other subscribers nor stops the app's own stores", () => {
+    const reported: unknown[] = [];
+    const original = globalThis.reportError; // jsdom has none: the adapter falls back to console.error
+    globalThis.reportError = (error) => reported.push(error);
+    try {
+      const client = tokenClient();
+      const { snapshot, isAuthenticated } = createCartoAuthStores(client);
+      const statuses: string[] = [];
+      const flags: boolean[] = [];
+      const offFaulty = snapshot.subscribe((value) => {
+        if (value.status === 'unauthenticated') throw new Error('listener bug');
+      });
+      const offStatuses = snapshot.subscribe((value) => statuses.push(value.status));
+      const offFlags = isAuthenticated.subscribe((value) => flags.push(value));
+      client.logout();
+      expect(statuses).toEqual(['authenticated', 'unauthenticated']);
+      expect(flags).toEqual([true, false]);
+      expect(reported).toEqual([new Error('listener bug')]);
+
+      // Svelte's notification queue is shared by every store: it must have been left drained.
+      const counter = writable(0);
+      const counts: number[] = [];
+      const offCounter = counter.subscribe((value) => counts.push(value));
+      counter.set(1);
+      expect(counts).toEqual([0, 1]);
+      [offFaulty, offStatuses, offFlags, offCounter].forEach((off) => off());
+    } finally {
+      globalThis.reportError = original;
+    }
+  });
+
+  it('refuses something that is not a client with a coded TypeError', () => {
+    expect(() => createCartoAuthStores(undefined as never)).toThrow(
+      expect.objectContaining({ name: 'TypeError', code: 'invalid_config' }),
+    );
   });
 });
 

@@ -1,10 +1,11 @@
-import type {
-  AuthSnapshot,
-  CartoAuthClient,
-  CartoUser,
-  GetAccessTokenOptions,
-  LoginOptions,
-  LogoutOptions,
+import {
+  ERR_INVALID_CONFIG,
+  type AuthSnapshot,
+  type CartoAuthClient,
+  type CartoUser,
+  type GetAccessTokenOptions,
+  type LoginOptions,
+  type LogoutOptions,
 } from '@carto-auth/core';
 import { derived, readable, type Readable } from 'svelte/store';
 
@@ -43,7 +44,7 @@ export interface CartoAuthStores {
  * export const auth = createCartoAuthStores(
  *   createCartoAuth({ strategy: spa({ clientId, redirectUri: `${location.origin}/callback` }), apiBaseUrl }),
  * );
- * void auth.start(); // restores the session, completes the login callback
+ * auth.start().catch(() => undefined); // restores the session, completes the login callback; rejects only if stopped first
  *
  * // Status.svelte
  * <script lang="ts">
@@ -54,16 +55,41 @@ export interface CartoAuthStores {
  * <button onclick={() => auth.login()}>Log in</button>
  */
 export function createCartoAuthStores(client: CartoAuthClient): CartoAuthStores {
+  if (typeof client?.subscribe !== 'function')
+    throw Object.assign(
+      new TypeError('createCartoAuthStores(client): pass a client from createCartoAuth()'),
+      {
+        code: ERR_INVALID_CONFIG,
+      },
+    );
   // One core subscription however many components listen; `client.subscribe` calls back at once.
   const snapshot = readable(client.getSnapshot(), (set) => client.subscribe(set));
   return {
-    snapshot,
-    isAuthenticated: derived(snapshot, (current) => current.status === 'authenticated'),
-    user: derived(snapshot, (current) => current.user),
+    snapshot: isolated(snapshot),
+    isAuthenticated: isolated(derived(snapshot, (current) => current.status === 'authenticated')),
+    user: isolated(derived(snapshot, (current) => current.user)),
     start: () => client.start(),
     login: (options) => client.login(options),
     logout: (options) => client.logout(options),
     getAccessToken: (options) => client.getAccessToken(options),
     client,
+  };
+}
+
+/**
+ * `store` with each subscriber's exceptions reported instead of thrown. Svelte notifies through one
+ * queue shared by every store of the app: a subscriber that throws leaves it half-drained, and from
+ * then on no store of the app (ours or the app's own) notifies anyone.
+ */
+function isolated<T>(store: Readable<T>): Readable<T> {
+  return {
+    subscribe: (run, invalidate) =>
+      store.subscribe((value) => {
+        try {
+          run(value);
+        } catch (error) {
+          (globalThis.reportError ?? console.error)(error);
+        }
+      }, invalidate),
   };
 }

@@ -1,5 +1,6 @@
 import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { createEnvironmentInjector, EnvironmentInjector } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { CartoAuthClient } from '@carto-auth/core';
 import { firstValueFrom } from 'rxjs';
@@ -157,5 +158,61 @@ describe('cartoAuthInterceptor', () => {
       for (let i = 0; i < 5; i++) await flush();
       backend.expectNone(url);
     });
+  });
+});
+
+describe('cartoAuthInterceptor and injectors', () => {
+  afterEach(() => TestBed.resetTestingModule());
+
+  /** Sends a GET through `http` and returns the request as it reached the test backend. */
+  async function sent(http: HttpClient, url: string) {
+    http.get(url).subscribe();
+    await flush();
+    const request = TestBed.inject(HttpTestingController).expectOne(url);
+    request.flush({});
+    return request.request;
+  }
+
+  it('lets requests pass untouched, warning once, where no client is provided (one only in a lazy route)', async () => {
+    TestBed.configureTestingModule({
+      providers: [provideHttpClient(withInterceptors([cartoAuthInterceptor])), provideHttpClientTesting()],
+    });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const http = TestBed.inject(HttpClient);
+      expect((await sent(http, 'https://example.org/data.json')).headers.has('Authorization')).toBe(false);
+      expect((await sent(http, `${API_BASE_URL}/v3/x`)).headers.has('Authorization')).toBe(false);
+      expect(warn).toHaveBeenCalledTimes(1); // once per page, not per request
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("a lazy route with its own client and its own provideHttpClient sends that client's token", async () => {
+    TestBed.configureTestingModule({
+      providers: [
+        provideCartoAuth(() => tokenClient('root-token')),
+        provideHttpClient(withInterceptors([cartoAuthInterceptor])),
+        provideHttpClientTesting(),
+      ],
+    });
+    const child = createEnvironmentInjector(
+      [
+        provideCartoAuth(() => tokenClient('child-token')),
+        provideHttpClient(withInterceptors([cartoAuthInterceptor])),
+        provideHttpClientTesting(),
+      ],
+      TestBed.inject(EnvironmentInjector),
+    );
+    const http = child.get(HttpClient);
+    http.get(`${API_BASE_URL}/v3/x`).subscribe();
+    await flush();
+    const request = child.get(HttpTestingController).expectOne(`${API_BASE_URL}/v3/x`);
+    expect(request.request.headers.get('Authorization')).toBe('Bearer child-token');
+    request.flush({});
+    expect(
+      (await sent(TestBed.inject(HttpClient), `${API_BASE_URL}/v3/y`)).headers.get('Authorization'),
+    ).toBe('Bearer root-token');
+    child.destroy();
   });
 });

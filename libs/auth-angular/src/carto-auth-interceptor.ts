@@ -9,12 +9,17 @@ import { CartoAuthService } from './carto-auth-service';
  * case-08); every other request passes untouched. Without a token the request goes out without the
  * header, never with `Bearer undefined` (case-09). A header set by the caller is kept. A 401 to a
  * request that carried a token gets one renewal and one retry; a second 401 reaches the caller (case-16).
+ *
+ * It uses the client of the injector that provides `HttpClient`: a lazy route with a client of its own
+ * needs its own `provideHttpClient(withInterceptors([cartoAuthInterceptor]))` too. Where that injector
+ * has no client at all, requests pass untouched (a dev-mode warning says so once).
  * @example
  * provideHttpClient(withInterceptors([cartoAuthInterceptor]))
  */
 export const cartoAuthInterceptor: HttpInterceptorFn = (request, next) => {
-  const auth = inject(CartoAuthService);
-  if (request.headers.has('Authorization') || !auth.client.isAllowedUrl(request.url)) return next(request);
+  const auth = providedService();
+  if (!auth || request.headers.has('Authorization') || !auth.client.isAllowedUrl(request.url))
+    return next(request);
   const send = (token: string | undefined) =>
     next(token ? request.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : request);
   const getAccessToken = (options?: GetAccessTokenOptions) => auth.getAccessToken(options);
@@ -32,3 +37,20 @@ export const cartoAuthInterceptor: HttpInterceptorFn = (request, next) => {
     ),
   );
 };
+
+let warnedMissing = false;
+
+/** The injector's service, or `undefined` (with one dev-mode warning) when no `provideCartoAuth` is above it. */
+function providedService(): CartoAuthService | undefined {
+  try {
+    return inject(CartoAuthService);
+  } catch (error) {
+    if ((typeof ngDevMode === 'undefined' || ngDevMode) && !warnedMissing) {
+      warnedMissing = true;
+      console.warn(`cartoAuthInterceptor: requests pass without a token. ${(error as Error).message}`);
+    }
+    return undefined;
+  }
+}
+
+declare const ngDevMode: boolean | undefined;

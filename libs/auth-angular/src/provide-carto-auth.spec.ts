@@ -178,3 +178,48 @@ describe('provideCartoAuth', () => {
     auth.client.stop();
   });
 });
+
+describe('provideCartoAuth below another client', () => {
+  afterEach(() => TestBed.resetTestingModule());
+
+  const spaOptions = () => ({
+    strategy: spa({ clientId: CLIENT_ID, redirectUri: `${APP_ORIGIN}/callback`, authDomain: AUTH_DOMAIN }),
+    apiBaseUrl: API_BASE_URL,
+  });
+
+  it('refuses a second SPA client in a lazy route (its guard would send users to the login again and again)', () => {
+    TestBed.configureTestingModule({ providers: [provideCartoAuth(spaOptions())] });
+    TestBed.inject(CartoAuthService);
+    const child = createEnvironmentInjector([], TestBed.inject(EnvironmentInjector));
+    expect(() => createEnvironmentInjector([provideCartoAuth(spaOptions())], child)).toThrow(
+      expect.objectContaining({ code: 'invalid_config' }),
+    );
+    expect(() =>
+      createEnvironmentInjector(
+        [provideCartoAuth(() => spaClient().client)],
+        TestBed.inject(EnvironmentInjector),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+  });
+
+  it('allows an SPA client at the root under nothing, and another strategy below an SPA client', async () => {
+    TestBed.configureTestingModule({ providers: [provideCartoAuth(spaOptions())] });
+    const root = TestBed.inject(CartoAuthService);
+    expect(root.client.strategy).toBe('spa');
+    const child = createEnvironmentInjector(
+      [provideCartoAuth({ strategy: apiToken({ token: 'public-map' }), apiBaseUrl: API_BASE_URL })],
+      TestBed.inject(EnvironmentInjector),
+    );
+    await expect(child.get(CartoAuthService).getAccessToken()).resolves.toBe('public-map');
+    child.destroy();
+  });
+
+  it('options without a strategy: the core\'s coded config error, not "reading defaultPorts"', () => {
+    TestBed.configureTestingModule({
+      providers: [provideCartoAuth({ apiBaseUrl: API_BASE_URL } as never)],
+    });
+    expect(() => TestBed.inject(CartoAuthService)).toThrow(
+      expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('strategy') }),
+    );
+  });
+});

@@ -10,6 +10,7 @@ import {
 } from '@angular/core';
 import {
   createCartoAuth,
+  ERR_INVALID_CONFIG,
   minimalPorts,
   type CartoAuthClient,
   type CartoAuthOptions,
@@ -43,7 +44,14 @@ export function provideCartoAuth(config: CartoAuthOptions | (() => CartoAuthClie
     {
       provide: CartoAuthService,
       useFactory: () => {
-        if (typeof config === 'function') return new CartoAuthService(config());
+        if (typeof config === 'function') {
+          const client = config();
+          refuseNestedSpaClient(client.strategy);
+          return new CartoAuthService(client);
+        }
+        // Without a strategy there are no ports to wrap: createCartoAuth() throws its coded config error.
+        if (!config?.strategy) return new CartoAuthService(createCartoAuth(config));
+        refuseNestedSpaClient(config.strategy.kind);
         if (!isPlatformBrowser(inject(PLATFORM_ID))) {
           return new CartoAuthService(createCartoAuth({ ...config, ports: config.ports ?? minimalPorts() }));
         }
@@ -66,8 +74,36 @@ export function provideCartoAuth(config: CartoAuthOptions | (() => CartoAuthClie
   ]);
 }
 
+/**
+ * An SPA client below another one (the same `provideCartoAuth` in a lazy route, say) would never see
+ * the login the root client completes: its guard would send users to CARTO's login again and again.
+ * Components of a lazy route get the root's client by injection; a child may hold another strategy.
+ */
+function refuseNestedSpaClient(kind: string | undefined): void {
+  if (kind !== 'spa') return;
+  let parentKind: string | undefined;
+  try {
+    parentKind = inject(CartoAuthService, { skipSelf: true }).client.strategy;
+  } catch {
+    return; // no client above this injector
+  }
+  if (parentKind === 'spa')
+    throw Object.assign(
+      new TypeError(
+        'provideCartoAuth(): a parent injector already has an SPA client; inject CartoAuthService to use it instead of providing a second one',
+      ),
+      { code: ERR_INVALID_CONFIG },
+    );
+}
+
 /** Failures land in the snapshot; start() rejects only when the injector is destroyed meanwhile. */
-async function startInBrowser(): Promise<void> {
+function startInBrowser(): Promise<void> | void {
+  // Not async: a client that cannot be created must throw where the injector is created, not become
+  // an unhandled rejection of an environment initializer nobody awaits.
   const auth = inject(CartoAuthService);
-  if (isPlatformBrowser(inject(PLATFORM_ID))) await auth.start().catch(() => undefined);
+  if (isPlatformBrowser(inject(PLATFORM_ID)))
+    return auth.start().then(
+      () => undefined,
+      () => undefined,
+    );
 }

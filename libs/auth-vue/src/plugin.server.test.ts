@@ -50,4 +50,10 @@ describe('on a server (SSR)', () => {
     await router.push('/data');
     expect(router.currentRoute.value.fullPath).toBe('/');
   });
+
+  it('without options throws the core\'s coded config error, not a TypeError about reading "ports"', () => {
+    expect(() => createCartoAuthPlugin(undefined as never)).toThrow(
+      expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('strategy') }),
+    );
+  });
 });

@@ -7,9 +7,9 @@ import {
   until,
 } from '@carto-auth/adapter-testing';
 import { mount } from '@vue/test-utils';
-import { createApp, defineComponent, h, nextTick } from 'vue';
+import { createApp, defineComponent, h, inject, nextTick } from 'vue';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
-import { createCartoAuthGuard, createCartoAuthPlugin, useCartoAuth } from '.';
+import { CARTO_AUTH, createCartoAuthGuard, createCartoAuthPlugin, useCartoAuth } from '.';
 
 /** The tiny fixture component: the status and the user, through `useCartoAuth()`. */
 const Status = defineComponent({
@@ -86,6 +86,21 @@ describe('createCartoAuthPlugin + useCartoAuth', () => {
     createApp(Status).use(plugin);
     expect(() => createApp(Status).use(plugin)).toThrow(expect.objectContaining({ code: 'invalid_config' }));
     plugin.client.stop();
+  });
+
+  it('refuses a second plugin in the same app before its client starts (it would redeem the same callback)', () => {
+    const first = createCartoAuthPlugin(tokenClient);
+    const { client, active } = countingSubscriptions(tokenClient());
+    const second = createCartoAuthPlugin(() => client);
+    const starts = jest.spyOn(client, 'start');
+    const app = createApp(Status).use(first);
+    expect(() => app.use(second)).toThrow(
+      expect.objectContaining({ name: 'TypeError', code: 'invalid_config' }),
+    );
+    expect(starts).not.toHaveBeenCalled();
+    expect(active()).toBe(0);
+    expect(app.runWithContext(() => inject(CARTO_AUTH))?.client).toBe(first.client);
+    first.client.stop();
   });
 });
 

@@ -6,7 +6,7 @@ import {
   type CartoAuthClient,
   type CartoAuthOptions,
 } from '@carto-auth/core';
-import { shallowReadonly, shallowRef, type InjectionKey, type Plugin, type ShallowRef } from 'vue';
+import { inject, shallowReadonly, shallowRef, type InjectionKey, type Plugin, type ShallowRef } from 'vue';
 
 /** What the plugin provides to the app: the client and its snapshot as a ref. */
 export interface CartoAuthContext {
@@ -56,7 +56,7 @@ export function createCartoAuthPlugin(options: CartoAuthOptions | (() => CartoAu
   const client =
     typeof options === 'function'
       ? options()
-      : createCartoAuth(browser ? options : { ...options, ports: options.ports ?? minimalPorts() });
+      : createCartoAuth(browser ? options : { ...options, ports: options?.ports ?? minimalPorts() });
   let installed = false;
   let started!: (snapshot: AuthSnapshot) => void;
   const ready = new Promise<AuthSnapshot>((resolve) => (started = resolve));
@@ -66,6 +66,10 @@ export function createCartoAuthPlugin(options: CartoAuthOptions | (() => CartoAu
     install(app) {
       if (installed)
         throw misuse('createCartoAuthPlugin(): one plugin per app; create another for a second app');
+      // A second client in the same app would redeem the same login callback (one of them loses) and
+      // hide the first one from useCartoAuth().
+      if (app.runWithContext(() => inject(CARTO_AUTH, null)))
+        throw misuse('createCartoAuthPlugin(): this app already has a carto-auth plugin; one client per app');
       installed = true;
       const snapshot = shallowRef(client.getSnapshot());
       const unsubscribe = client.subscribe((next) => (snapshot.value = next));

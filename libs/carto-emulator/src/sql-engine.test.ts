@@ -93,21 +93,19 @@ describe('functions that run SQL text', () => {
 });
 
 describe('the time limit (--sql-timeout 1)', () => {
-  it('refuses pg_sleep at once', async () => {
-    const started = Date.now();
+  // Statuses, not times, tell (times are never asserted): a sleep that ran would end in the time
+  // limit's 504, not in the 400 of a statement refused before it runs.
+  it('refuses pg_sleep before running it', async () => {
     expect((await sql('select pg_sleep(30)')).status).toBe(400);
     expect((await sql(`select pg_sleep_for('30 seconds')`)).status).toBe(400);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('answers 504 to a query that runs too long, and the queries queued behind it run right after', async () => {
-    const started = Date.now();
     const slow = sql('select count(*) from generate_series(1, 10000000000)');
     const quick = sql('select 1 as one');
     const [slowResult, quickResult] = await Promise.all([slow, quick]);
     expect(slowResult).toMatchObject({ status: 504, body: { error: 'Query timeout' } });
     expect(quickResult).toMatchObject({ status: 200, body: { rows: [{ one: 1 }] } });
-    expect(Date.now() - started).toBeLessThan(6_000);
     expect(await session()).toEqual({ su: 'carto_reader', cu: 'carto_reader' });
   });
 });

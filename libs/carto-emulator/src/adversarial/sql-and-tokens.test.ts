@@ -155,13 +155,13 @@ describe('SQL API is read-only for every token', () => {
   });
 
   it('a long-running query does not block every other SQL request (statement time-out)', async () => {
-    const slow = sql('select pg_sleep(20)', oauthToken);
-    const started = Date.now();
-    const quick = await sql('select 1 as one', oauthToken);
-    const waited = Date.now() - started;
-    await slow.catch(() => undefined);
-    expect(quick.status).toBe(200);
-    expect(waited).toBeLessThan(5_000);
+    // Statuses, not times (times are never asserted): the slow query ends in the time limit's 504 and
+    // the one queued behind it is answered. (pg_sleep would be refused before running.)
+    const slow = sql('select count(*) from generate_series(1, 10000000000)', oauthToken);
+    const quick = sql('select 1 as one', oauthToken);
+    const [slowResult, quickResult] = await Promise.all([slow, quick]);
+    expect(slowResult.status).toBe(504);
+    expect(quickResult.status).toBe(200);
   }, 40_000);
 });
 

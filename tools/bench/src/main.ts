@@ -23,12 +23,14 @@ const USAGE = 'usage: npm run bench [-- --json [file]]   (file default: tools/be
 
 function parseArgs(args: string[]): { json?: string } {
   const jsonAt = args.indexOf('--json');
-  if (args.includes('--help') || args.some((arg, i) => arg.startsWith('-') && i !== jsonAt)) {
+  // Only `--json` and the one file name after it; anything else (a typo, a stray word) is refused.
+  const fileAt = jsonAt >= 0 && args[jsonAt + 1] && !args[jsonAt + 1]?.startsWith('-') ? jsonAt + 1 : -1;
+  if (args.includes('--help') || args.some((_arg, i) => i !== jsonAt && i !== fileAt)) {
     console.log(USAGE);
     process.exit(args.includes('--help') ? 0 : 2);
   }
   if (jsonAt < 0) return {};
-  const file = args[jsonAt + 1];
+  const file = fileAt >= 0 ? args[fileAt] : undefined;
   // npm runs scripts from the workspace root; a relative path is the caller's.
   const cwd = process.env['INIT_CWD'] ?? process.cwd();
   return { json: file ? resolve(cwd, file) : join(workspaceRoot(), 'tools/bench/results/latest.json') };

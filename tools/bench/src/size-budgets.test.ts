@@ -13,19 +13,20 @@ describe('size budgets (DESIGN §7, gzip, esbuild minified ESM for the browser)'
   beforeAll(async () => {
     // An entry with a `ceiling` is held to it until its DESIGN budget is met (see size-entries.ts).
     sizes = await measureBundleSizes(ours, root);
-    verdicts = checkBudgets(
-      sizes.map((size) => (size.ceiling === undefined ? size : { ...size, budget: size.ceiling })),
-    );
+    verdicts = checkBudgets(sizes, { ceilings: true });
   });
 
-  it.each(ours.filter((entry) => entry.budget !== undefined).map((entry) => [entry.label, entry.id]))(
-    '%s stays within its budget (or, while one is open, its ceiling)',
-    (_label, id) => {
-      const verdict = verdicts.find((v) => v.id === id);
-      // On failure Jest prints the message: the entry, its size and its budget.
-      expect(verdict?.ok ? [] : [verdict?.message]).toEqual([]);
-    },
-  );
+  const limits = (entry: (typeof ours)[number]) =>
+    entry.ceiling === undefined
+      ? `its budget of ${entry.budget} B`
+      : `its temporary ceiling of ${entry.ceiling} B (DESIGN budget ${entry.budget} B, not met: issue #4)`;
+  it.each(
+    ours.filter((entry) => entry.budget !== undefined).map((entry) => [entry.label, limits(entry), entry.id]),
+  )('%s stays within %s', (_label, _limits, id) => {
+    const verdict = verdicts.find((v) => v.id === id);
+    // On failure Jest prints the message: the entry, its size and its budget.
+    expect(verdict?.ok ? [] : [verdict?.message]).toEqual([]);
+  });
 
   it('measures each adapter with everything its base has (an entry that forgets createCartoAuth adds less than nothing)', () => {
     const shrunk = sizes
@@ -91,5 +92,28 @@ describe('checkBudgets', () => {
     expect(checkBudgets([size({ gzipBytes: 10_240 }), size({ id: 'x', budget: undefined })])).toEqual([
       expect.objectContaining({ id: 'core-spa', ok: true }),
     ]);
+  });
+
+  it('with ceilings, holds an entry that misses its DESIGN budget to its ceiling and says which is which', () => {
+    const entry = size({ gzipBytes: 13_492, ceiling: 13_100 });
+    const [over] = checkBudgets([entry], { ceilings: true });
+    expect(over).toMatchObject({ ok: false, measuredBytes: 13_492, budgetBytes: 13_100 });
+    expect(over?.message).toBe(
+      'core + SPA (tools/bench/entries/core-spa.ts) is 13,492 B gzip, over its temporary ceiling of 13,100 B by 392 B (DESIGN §7 budget 10,240 B, open in issue #4; the ceiling only goes down)',
+    );
+    const [within] = checkBudgets([{ ...entry, gzipBytes: 13_085 }], { ceilings: true });
+    expect(within).toMatchObject({ ok: true, budgetBytes: 13_100 });
+    expect(within?.message).toContain(
+      'within its temporary ceiling of 13,100 B but over its DESIGN §7 budget 10,240 B by 2,845 B',
+    );
+    // Without ceilings (the bench's table) and once the budget is met, the DESIGN budget is the judge.
+    expect(checkBudgets([{ ...entry, gzipBytes: 13_085 }])[0]).toMatchObject({
+      ok: false,
+      budgetBytes: 10_240,
+    });
+    expect(checkBudgets([{ ...entry, gzipBytes: 10_000 }], { ceilings: true })[0]).toMatchObject({
+      ok: true,
+      budgetBytes: 10_240,
+    });
   });
 });

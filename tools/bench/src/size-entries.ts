@@ -33,7 +33,8 @@ export const BUDGETS = { apiTokenOnly: 2048, coreSpa: 10240, adapterIncrement: 1
  * the cross-tab lock) became the opt-in `persistentStorage()`, 12.97 KB again with the hot-path cache and
  * queued events, 13.03 KB once blocked Web Storage became `storage_unavailable` instead of a login loop,
  * 13.07 KB once outages neither end sessions nor cause request storms. Until it reaches 10 KB, CI holds
- * it at or below this ceiling, so it cannot grow unnoticed.
+ * it at or below this ceiling, so it cannot grow unnoticed. The ceiling only ever goes down: a feature
+ * that needs bytes finds them in the SPA bundle first.
  */
 export const CORE_SPA_CEILING = 13_100;
 
@@ -100,13 +101,8 @@ export const SIZE_ENTRIES: readonly SizeEntry[] = [
     packageName: '@auth0/auth0-angular',
     base: 'auth0-spa-js',
   },
-  {
-    id: 'auth0-vue',
-    label: 'auth0-vue',
-    group: 'alternative',
-    packageName: '@auth0/auth0-vue',
-    base: 'auth0-spa-js',
-  },
+  // No base: auth0-vue's build carries its own copy of auth0-spa-js, so an increment would mean nothing.
+  { id: 'auth0-vue', label: 'auth0-vue', group: 'alternative', packageName: '@auth0/auth0-vue' },
   { id: 'oidc-client-ts', label: 'oidc-client-ts', group: 'alternative', packageName: 'oidc-client-ts' },
   {
     id: 'angular-auth-oidc-client',

@@ -80,10 +80,16 @@ describe('cartoAuthInterceptor', () => {
   });
 
   describe('case-16: a 401 to a request that carried a token', () => {
+    /** Token requests the last renewable client made. */
+    let tokenRequests = 0;
+    let clients = 0;
+
     /** A signed-in SPA client whose token endpoint (the fetch port) hands out `at-2`. */
     function renewableClient() {
       const now = Date.now();
+      tokenRequests = 0;
       const fetch: typeof globalThis.fetch = async () =>
+        ++tokenRequests &&
         new Response(
           JSON.stringify({
             access_token: 'at-2',
@@ -93,9 +99,10 @@ describe('cartoAuthInterceptor', () => {
           }),
           { status: 200, headers: { 'content-type': 'application/json' } },
         );
+      // A refresh token of its own: the page's rotation note (one per page) remembers spent ones.
       const session = {
         accessToken: 'at-1',
-        refreshToken: 'rt-1',
+        refreshToken: `rt-1-client-${++clients}`,
         expiresAt: now + 3_600_000,
         renewAt: now + 3_000_000,
       };
@@ -144,6 +151,23 @@ describe('cartoAuthInterceptor', () => {
       await expect(outcome).resolves.toBe(401);
       await flush();
       backend.expectNone(url);
+    });
+
+    it('a 401 to a token that was refused right after its renewal renews nothing more (no storm)', async () => {
+      const { retries, outcome, backend, url } = await answer401();
+      retries[0]?.flush({}, { status: 401, statusText: 'Unauthorized' });
+      await expect(outcome).resolves.toBe(401);
+      const next = firstValueFrom(TestBed.inject(HttpClient).get(url)).catch(
+        (error: { status: number }) => error.status,
+      );
+      await flush();
+      const again = backend.expectOne(url);
+      expect(again.request.headers.get('Authorization')).toBe('Bearer at-2');
+      again.flush({}, { status: 401, statusText: 'Unauthorized' });
+      await expect(next).resolves.toBe(401);
+      for (let i = 0; i < 5; i++) await flush();
+      backend.expectNone(url);
+      expect(tokenRequests).toBe(1);
     });
 
     it('a permanent API token is not retried: the 401 reaches the caller after one request', async () => {

@@ -1,6 +1,6 @@
 import { HttpErrorResponse, type HttpInterceptorFn } from '@angular/common/http';
 import { inject } from '@angular/core';
-import { tokenAfterUnauthorized, type GetAccessTokenOptions } from '@carto-auth/core';
+import { tokenAfterUnauthorized, type CartoAuthClient, type GetAccessTokenOptions } from '@carto-auth/core';
 import { catchError, from, switchMap, throwError } from 'rxjs';
 import { CartoAuthService } from './carto-auth-service';
 
@@ -23,20 +23,34 @@ export const cartoAuthInterceptor: HttpInterceptorFn = (request, next) => {
   const send = (token: string | undefined) =>
     next(token ? request.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : request);
   const getAccessToken = (options?: GetAccessTokenOptions) => auth.getAccessToken(options);
+  const isUnauthorized = (error: unknown) => error instanceof HttpErrorResponse && error.status === 401;
   return from(getAccessToken().catch(() => undefined)).pipe(
     switchMap((token) =>
       send(token).pipe(
         catchError((error: unknown) => {
-          if (!token || !(error instanceof HttpErrorResponse) || error.status !== 401) throw error;
+          // A token refused right after a renewal made it gets no other: as in the core's fetch().
+          if (!token || !isUnauthorized(error) || refusedAfterRenewal.get(auth.client) === token) throw error;
           // The core's decision (case-16); the same token again means the 401 stands.
           return from(tokenAfterUnauthorized(getAccessToken, token).catch(() => token)).pipe(
-            switchMap((renewed) => (renewed === token ? throwError(() => error) : send(renewed))),
+            switchMap((renewed) =>
+              renewed === token
+                ? throwError(() => error)
+                : send(renewed).pipe(
+                    catchError((retryError: unknown) => {
+                      if (isUnauthorized(retryError)) refusedAfterRenewal.set(auth.client, renewed);
+                      throw retryError;
+                    }),
+                  ),
+            ),
           );
         }),
       ),
     ),
   );
 };
+
+/** Per client, the token an API still refused after a renewal made it (no renewal on every request). */
+const refusedAfterRenewal = new WeakMap<CartoAuthClient, string>();
 
 let warnedMissing = false;
 

@@ -351,6 +351,28 @@ describe('the SPA client over HTTP', () => {
     expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
   });
 
+  it('case-16: a 401 that a renewal does not cure renews once, not on every request (no token-endpoint storm)', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    const sqlPath = '/v3/sql/carto_dw/query';
+    await emulator().admin.clearRequests();
+    // A persistent 401, as for a token without a CARTO account or for another audience.
+    await emulator().admin.fault({ path: sqlPath, status: 401, body: { error: 'Unauthorized' }, times: 100 });
+    for (let i = 0; i < 5; i++) {
+      await expect(querySql(client, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({
+        code: 'unauthorized',
+      });
+    }
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+    expect(await countRequests(emulator(), sqlPath, 'GET')).toBe(6); // 2 for the first, then 1 each
+    // Once the token changes for another reason (here a forced renewal), a 401 is worth a renewal again.
+    await client.getAccessToken({ forceRenew: true });
+    await expect(querySql(client, { connection: 'carto_dw', query: 'select 1' })).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(3);
+  });
+
   it('case-16: concurrent requests answered 401 share one renewal and each retry once', async () => {
     const page = spaPage(emulator());
     const client = await page.signIn();

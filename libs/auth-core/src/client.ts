@@ -114,6 +114,8 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   // reaches `freshUntil` or the state changes.
   let freshToken: string | undefined;
   let freshUntil = 0;
+  // The token an API still refused after a renewal made it (see authorizedFetch).
+  let refusedAfterRenewal: string | undefined;
   // One entry per subscription, so a function subscribed twice is also unsubscribed one at a time.
   const listeners = new Set<[(snapshot: AuthSnapshot) => void]>();
   const inspectors = new Set<
@@ -200,20 +202,20 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     const target = isRequest ? input : url;
     if (!allowedOrigin(url, origins)) return ports.fetch(target, init);
     const replay = isRequest ? input.clone() : url;
-    let token: string | undefined;
-    try {
-      token = await getAccessToken();
-    } catch {
-      token = undefined; // case-09: no token means no header, never "Bearer undefined"
-    }
+    // case-09: no token means no header, never "Bearer undefined".
+    const token = await getAccessToken().catch(() => undefined);
     const response = await ports.fetch(target, withBearer(target, init, token));
     if (response.status !== 401 || token === undefined) return response;
-    // case-16: renew once, retry once; a second 401 is an error, never a loop.
-    const renewed = await tokenAfterUnauthorized(getAccessToken, token);
+    // case-16: renew once, retry once; a second 401 is an error, never a loop. A token that was
+    // refused right after a renewal gets none: the 401 is not about freshness (a wrong audience, no
+    // account), and renewing on every request would flood the token endpoint.
+    const renewed =
+      token === refusedAfterRenewal ? token : await tokenAfterUnauthorized(getAccessToken, token);
     // The same token again means nothing changed: its 401 stands.
     const retried =
       renewed === token ? response : await ports.fetch(replay, withBearer(replay, init, renewed));
     if (retried.status === 401) {
+      refusedAfterRenewal = renewed;
       throw new CartoAuthError(ERR_UNAUTHORIZED, `${url} answered 401`, { status: 401 });
     }
     return retried;

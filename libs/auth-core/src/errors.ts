@@ -87,9 +87,9 @@ export class CartoAuthError extends Error {
   declare readonly status?: number;
   declare readonly body?: unknown;
 
-  constructor(code: CartoAuthErrorCode, message: string, details: CartoAuthErrorDetails = {}) {
+  constructor(code: CartoAuthErrorCode, message: string, details?: CartoAuthErrorDetails) {
     super(message, details);
-    Object.assign(this, details, { code });
+    Object.assign(this, details, { code }); // skips `details` when there are none
   }
 }
 

@@ -19,9 +19,9 @@ export function shaped<T>(value: unknown, shape: Record<string, string>): T | un
 /** Reads JSON from storage; corrupted or unreadable storage is the same as empty storage. */
 export function readJson(storage: StoragePort, key: string): unknown {
   try {
-    return parseJson(storage.get(key));
+    return JSON.parse(storage.get(key) ?? 'null') ?? undefined;
   } catch {
-    return undefined;
+    return undefined; // a throwing store or a corrupted entry alike
   }
 }
 

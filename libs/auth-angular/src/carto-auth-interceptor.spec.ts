@@ -88,9 +88,9 @@ describe('cartoAuthInterceptor', () => {
     function renewableClient() {
       const now = Date.now();
       tokenRequests = 0;
-      const fetch: typeof globalThis.fetch = async () =>
-        ++tokenRequests &&
-        new Response(
+      const fetch: typeof globalThis.fetch = async () => {
+        tokenRequests++;
+        return new Response(
           JSON.stringify({
             access_token: 'at-2',
             token_type: 'Bearer',
@@ -99,6 +99,7 @@ describe('cartoAuthInterceptor', () => {
           }),
           { status: 200, headers: { 'content-type': 'application/json' } },
         );
+      };
       // A refresh token of its own: the page's rotation note (one per page) remembers spent ones.
       const session = {
         accessToken: 'at-1',

@@ -26,7 +26,9 @@ export function userFromClaims(idClaims: Claims = {}, accessClaims: Claims = {})
   // The ID token wins; the access token fills in what it lacks (CARTO puts email and account in both).
   const claim = (name: string) => (idClaims[name] ?? accessClaims[name]) || undefined;
   const permissions = accessClaims['permissions'];
-  // The JSON round trip drops the claims that are absent, so the user object lists only what is known.
+  // The JSON round trip drops the claims that are absent, so the user object lists only what is known;
+  // its reviver freezes every object and array in it (primitives pass through `Object.freeze` as they
+  // are): an app that edits `user.permissions` cannot change what the client holds, or persists.
   return JSON.parse(
     JSON.stringify({
       sub: claim('sub') ?? '',
@@ -37,5 +39,6 @@ export function userFromClaims(idClaims: Claims = {}, accessClaims: Claims = {})
       userMetadata: claim(`${CARTO_CLAIM}user_metadata`),
       permissions: Array.isArray(permissions) ? permissions.filter((p) => typeof p === 'string') : [],
     }),
+    (_key, value: unknown) => Object.freeze(value),
   );
 }

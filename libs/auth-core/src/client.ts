@@ -30,7 +30,7 @@ export interface CartoAuthOptions {
   allowedOrigins?: string[];
   /** Host services. Default: the strategy's (the browser's for SPA in a page, `minimalPorts()` otherwise). */
   ports?: Ports;
-  /** Abort a token request after this many ms. Default 10 000. */
+  /** Abort a token request (a hidden `prompt=none` authorize included) after this many ms. Default 10 000. */
   requestTimeoutMs?: number;
 }
 

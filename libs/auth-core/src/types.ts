@@ -3,30 +3,30 @@ import type { Ports } from './ports/types';
 
 /** The user behind an SPA session (from the ID token and the access token's claims). */
 export interface CartoUser {
-  sub: string;
-  email?: string;
-  name?: string;
+  readonly sub: string;
+  readonly email?: string;
+  readonly name?: string;
   /** CARTO account id (`ac_…`), claim `http://app.carto.com/account_id`. */
-  accountId?: string;
+  readonly accountId?: string;
   /** The access token's `permissions` claim. */
-  permissions: string[];
+  readonly permissions: readonly string[];
   /** Organization id when the user signed in through SSO (`org_id`). */
-  organization?: string;
+  readonly organization?: string;
   /** CARTO's `http://app.carto.com/user_metadata`; absent until sign-up is finished. */
-  userMetadata?: Record<string, unknown>;
+  readonly userMetadata?: Readonly<Record<string, unknown>>;
 }
 
 /** Which of CARTO's three ways of getting a token a client uses. */
 export type StrategyKind = 'api-token' | 'spa' | 'm2m';
 
-/** The public state every adapter renders. Immutable: a new object on every change. */
+/** The public state every adapter renders: a new object on every change, never changed in place. */
 export interface AuthSnapshot {
-  status: 'idle' | 'loading' | 'authenticated' | 'unauthenticated' | 'error';
-  strategy: StrategyKind;
-  user?: CartoUser;
+  readonly status: 'idle' | 'loading' | 'authenticated' | 'unauthenticated' | 'error';
+  readonly strategy: StrategyKind;
+  readonly user?: CartoUser;
   /** Epoch ms at which the current access token expires (absent for permanent API tokens). */
-  expiresAt?: number;
-  error?: CartoAuthError;
+  readonly expiresAt?: number;
+  readonly error?: CartoAuthError;
 }
 
 /** Options of `auth.login()` (SPA). */

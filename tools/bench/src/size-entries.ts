@@ -32,11 +32,12 @@ export const BUDGETS = { apiTokenOnly: 2048, coreSpa: 10240, adapterIncrement: 1
  * note) and the back/forward-cache restore landed, 12.97 KB on 2026-12-04 once persistence (and with it
  * the cross-tab lock) became the opt-in `persistentStorage()`, 12.97 KB again with the hot-path cache and
  * queued events, 13.03 KB once blocked Web Storage became `storage_unavailable` instead of a login loop,
- * 13.07 KB once outages neither end sessions nor cause request storms. Until it reaches 10 KB, CI holds
+ * 13.07 KB once outages neither end sessions nor cause request storms, 13.06 KB once the hidden iframe
+ * took the client's request time-out (no `silentTimeoutMs`) and goes on stop(). Until it reaches 10 KB, CI holds
  * it at or below this ceiling, so it cannot grow unnoticed. The ceiling only ever goes down: a feature
  * that needs bytes finds them in the SPA bundle first.
  */
-export const CORE_SPA_CEILING = 13_100;
+export const CORE_SPA_CEILING = 13_060;
 
 /** Every row, ours first. Add an entry file and a row here for each new adapter (the test checks). */
 export const SIZE_ENTRIES: readonly SizeEntry[] = [

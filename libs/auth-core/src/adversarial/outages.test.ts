@@ -57,7 +57,7 @@ describe('SPA', () => {
     page.nav.silentAuthorize = () => new Promise<string>(() => undefined); // a blocked iframe never answers
     page.clock.set((client.getSnapshot().expiresAt ?? 0) + 1_000); // the renewal timer fires
     await new Promise((resolve) => setTimeout(resolve, 20));
-    page.clock.advance(10_000); // silentTimeoutMs
+    page.clock.advance(10_000); // the request time-out ends the hidden authorize too
     await waitFor(() => client.getSnapshot().status !== 'authenticated');
     expect(client.getSnapshot().status).toBe('unauthenticated');
     expect(await guardRoute(client, '/data')).toBe('login');

@@ -1,7 +1,7 @@
 /**
  * @jest-environment ../../../../../tools/jest/jsdom-with-web-globals.cjs
  */
-import { browserPorts, createCartoAuth, guardRoute, spa } from '..';
+import { browserPorts, createCartoAuth, guardRoute, persistentStorage, spa } from '..';
 
 const blocked = () => {
   throw new DOMException('The operation is insecure.', 'SecurityError');
@@ -34,5 +34,59 @@ describe('browser ports where the browser refuses Web Storage (cookies blocked, 
     expect(redirects).toEqual([]);
     expect(await guardRoute(client, '/dashboard')).toBe('error');
     client.stop();
+  });
+});
+
+describe('the hidden iframe of a silent renewal', () => {
+  const frames = () => document.querySelectorAll('iframe').length;
+  const authorizeUrl = 'http://127.0.0.1:9/authorize?prompt=none';
+  const redirectUri = 'http://127.0.0.1:4200/callback';
+
+  it('goes as soon as its signal ends it, rejecting with the reason', async () => {
+    const { silentAuthorize } = browserPorts().navigation;
+    const controller = new AbortController();
+    const landing = silentAuthorize!(authorizeUrl, redirectUri, controller.signal);
+    expect(frames()).toBe(1);
+    const reason = new Error('stopped');
+    controller.abort(reason);
+    await expect(landing).rejects.toBe(reason);
+    expect(frames()).toBe(0);
+  });
+
+  it('is never created for a signal that already ended', async () => {
+    const { silentAuthorize } = browserPorts().navigation;
+    await expect(silentAuthorize!(authorizeUrl, redirectUri, AbortSignal.abort())).rejects.toBeDefined();
+    expect(frames()).toBe(0);
+  });
+
+  it('goes when the client is stopped in the middle of a renewal', async () => {
+    const now = Date.now();
+    // A stored session due for renewal, renewed silently (no refresh token): the iframe loads at once.
+    sessionStorage.setItem(
+      'carto-auth:c:session',
+      JSON.stringify({
+        accessToken: 'at',
+        receivedAt: now - 60_000,
+        expiresAt: now + 600_000,
+        renewAt: now - 1,
+        user: { sub: 'u', permissions: [] },
+      }),
+    );
+    const client = createCartoAuth({
+      strategy: spa({
+        clientId: 'c',
+        redirectUri,
+        authDomain: 'http://127.0.0.1:9',
+        renew: 'silent',
+        storage: persistentStorage('session'),
+      }),
+      apiBaseUrl: 'https://api.example.com',
+    });
+    await client.start();
+    for (let i = 0; i < 100 && frames() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(frames()).toBe(1);
+    client.stop();
+    expect(frames()).toBe(0);
+    sessionStorage.clear();
   });
 });

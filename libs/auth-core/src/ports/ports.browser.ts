@@ -1,4 +1,4 @@
-import { CartoAuthError, ERR_STORAGE_UNAVAILABLE, ERR_TIMEOUT } from '../errors';
+import { CartoAuthError, ERR_STORAGE_UNAVAILABLE } from '../errors';
 import { minimalPorts } from './ports.minimal';
 import { generateRandomState } from 'oauth4webapi';
 import { systemClock } from './system-clock';
@@ -40,25 +40,30 @@ function webStorage(name: 'sessionStorage' | 'localStorage'): StoragePort {
 
 /**
  * Loads a `prompt=none` authorize URL in a hidden iframe and resolves with the URL it lands on back
- * on `redirectUri`'s origin. Cross-origin pages throw on `location` access until then.
+ * on `redirectUri`'s origin. Cross-origin pages throw on `location` access until then. When `signal`
+ * ends it (the request time-out, a logout, a new login, `stop()`) the frame goes at once.
  */
-function frameSilentAuthorize(authorizeUrl: string, redirectUri: string, timeoutMs: number): Promise<string> {
+function frameSilentAuthorize(
+  authorizeUrl: string,
+  redirectUri: string,
+  signal: AbortSignal,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const frame = document.createElement('iframe');
     frame.hidden = true;
-    const finish = (outcome: () => void) => {
-      clearTimeout(timer);
+    const abort = () => {
       frame.remove();
-      outcome();
+      reject(signal.reason);
     };
-    const timer = setTimeout(
-      () => finish(() => reject(new CartoAuthError(ERR_TIMEOUT, 'Silent authorize timed out'))),
-      timeoutMs,
-    );
+    if (signal.aborted) return abort(); // ended while the URL was being built: load nothing
+    signal.addEventListener('abort', abort);
     frame.onload = () => {
       try {
         const href = frame.contentWindow?.location.href ?? '';
-        if (new URL(href).origin === new URL(redirectUri).origin) finish(() => resolve(href));
+        if (new URL(href).origin === new URL(redirectUri).origin) {
+          frame.remove();
+          resolve(href);
+        }
       } catch {
         // still on the authorization server
       }
@@ -151,12 +156,13 @@ export function browserPorts(): Ports {
       return () => removeEventListener('pageshow', onShow);
     },
   };
+  const tabStorage = webStorage('sessionStorage'); // the pending login and a 'session' session alike
   return {
     fetch: (input, init) => fetch(input, init),
     clock: systemClock(),
     navigation,
-    transientStorage: webStorage('sessionStorage'),
-    sessionStore: webStorage('sessionStorage'),
+    transientStorage: tabStorage,
+    sessionStore: tabStorage,
     localStore: webStorage('localStorage'),
     broadcast: browserBroadcast(),
     random: generateRandomState,

@@ -33,8 +33,10 @@ export interface NavigationPort {
   /**
    * Loads `authorizeUrl` (a `prompt=none` request) where the user cannot see it and resolves with the
    * URL the server redirected back to (`redirectUri?code=…` or `?error=…`). Absent where impossible.
+   * `signal` ends it (the client's request time-out, a logout, a new login, `stop()`): it then rejects
+   * with `signal.reason` and leaves nothing loading.
    */
-  silentAuthorize?(authorizeUrl: string, redirectUri: string, timeoutMs: number): Promise<string>;
+  silentAuthorize?(authorizeUrl: string, redirectUri: string, signal: AbortSignal): Promise<string>;
   /**
    * Calls `listener` when the page is shown again from the back/forward cache (Back from the login
    * page after a redirect: the page's script state is the one it left with). Returns the unsubscribe.

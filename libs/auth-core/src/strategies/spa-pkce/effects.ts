@@ -28,7 +28,6 @@ export interface SpaEffectConfig {
   authorizeParams: Record<string, string>;
   /** Where the session survives reloads; none (memory only) by default (case-30). */
   persistence?: SpaPersistence | undefined;
-  silentTimeoutMs: number;
   /** Storage key prefix, namespaced by client id so two apps on one origin never collide. */
   prefix: string;
 }
@@ -126,7 +125,7 @@ export async function runEffect(
         const callbackUrl = await navigation.silentAuthorize(
           await authorizeUrl(config, pending),
           config.redirectUri,
-          config.silentTimeoutMs,
+          context.signal, // ends it at the client's requestTimeoutMs, or on logout, a new login, stop()
         );
         return exchangeCode(config, context, callbackUrl, pending);
       });

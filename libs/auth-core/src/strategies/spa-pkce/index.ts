@@ -1,6 +1,6 @@
 import { defaultPorts } from '../../ports/ports.browser';
 import { configError } from '../../errors';
-import { leewayMs, positiveMs } from '../../timing';
+import { leewayMs } from '../../timing';
 import type { Strategy } from '../../types';
 import { baseUrl, CARTO_APP_URL, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN, secureUrl } from '../../urls';
 import { auth0Server } from '../shared/oauth';
@@ -47,8 +47,6 @@ export interface SpaOptions {
   appUrl?: string;
   /** Send users without CARTO `user_metadata` to sign-up once. Default `true`. */
   checkSignup?: boolean;
-  /** Time-out for a hidden `prompt=none` authorize, ms. Default 10 000. */
-  silentTimeoutMs?: number;
 }
 
 const DEFAULT_SCOPE = 'openid profile email read:current_user read:connections read:maps read:account';
@@ -95,7 +93,6 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
       audience: options.audience || CARTO_AUDIENCE,
     },
     persistence: storage === 'memory' ? undefined : storage,
-    silentTimeoutMs: positiveMs(options.silentTimeoutMs, 'spa({ silentTimeoutMs })'),
     prefix: `carto-auth:${clientId}`,
   };
   return {

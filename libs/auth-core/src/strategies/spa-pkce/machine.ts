@@ -376,7 +376,8 @@ export function signupUrl(config: SpaMachineConfig, organization?: string): stri
 export function toSnapshot(state: SpaState): AuthSnapshot {
   // Machine-only states map onto the five public ones: a redirect or exchange is `loading`, renewing keeps the session.
   const { status } = state;
-  const snapshot: AuthSnapshot = {
+  // Built here, read-only from then on.
+  const snapshot: { -readonly [K in keyof AuthSnapshot]: AuthSnapshot[K] } = {
     status:
       status === 'redirecting' || status === 'exchanging'
         ? 'loading'

@@ -28,6 +28,23 @@ describe('size budgets (DESIGN §7, gzip, esbuild minified ESM for the browser)'
     expect(verdict?.ok ? [] : [verdict?.message]).toEqual([]);
   });
 
+  it("README's Performance table shows the sizes the code has now (sizes are deterministic)", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const stale = sizes.flatMap((size) => {
+      const row = readme
+        .split('\n')
+        .find((line) => /^\|\s*bundle \(gzip\)\s*\|/.test(line) && line.split('|')[2]?.trim() === size.label);
+      const shown = Number(row?.split('|')[3]?.replace(/[^\d]/g, ''));
+      return shown === size.gzipBytes
+        ? []
+        : [
+            `${size.label}: README shows ${row ? `${shown} B` : 'no row'}, the code measures ${size.gzipBytes} B`,
+          ];
+    });
+    // On failure: run `npm run bench -- --json` and paste its table into README.md ("Latest run").
+    expect(stale).toEqual([]);
+  });
+
   it('measures each adapter with everything its base has (an entry that forgets createCartoAuth adds less than nothing)', () => {
     const shrunk = sizes
       .filter((size) => size.addedGzipBytes !== undefined && size.addedGzipBytes < 0)

@@ -70,7 +70,11 @@ export interface CartoAuthClient {
   start(): Promise<AuthSnapshot>;
   /** SPA: redirects to CARTO's login. Other strategies: no-op. */
   login(options?: LoginOptions): Promise<void>;
-  /** Forgets the session; SPA: then visits `/v2/logout` unless `{ localOnly: true }`. */
+  /**
+   * Forgets the session; SPA: then visits `/v2/logout` unless `{ localOnly: true }`. That visit is a
+   * navigation: a `login()` right after it starts another one, which wins, and CARTO's session stays.
+   * To switch accounts, `login({ prompt: 'login' })`, or `logout({ returnTo })` to a page that logs in.
+   */
   logout(options?: LogoutOptions): void;
   /** A valid access token: cached, renewed within the leeway, one request for all concurrent callers. */
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
@@ -78,7 +82,10 @@ export interface CartoAuthClient {
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** `true` when a request to `url` may carry the token (exact origin match against the allow-list). */
   isAllowedUrl(url: string | URL): boolean;
-  /** Cancels timers and in-flight work and drops every listener. */
+  /**
+   * Cancels timers and in-flight work and drops every listener. The snapshot stays the last one (a
+   * stopped client is not signed out); `getAccessToken()` and `login()` then reject with `cancelled`.
+   */
   stop(): void;
   /** Devtools hook: called for every transition that changed the state, with both snapshots. */
   inspect(

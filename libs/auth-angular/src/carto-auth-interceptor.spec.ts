@@ -84,7 +84,7 @@ describe('cartoAuthInterceptor', () => {
     let tokenRequests = 0;
     let clients = 0;
 
-    /** A signed-in SPA client whose token endpoint (the fetch port) hands out `at-2`. */
+    /** A signed-in SPA client (`at-1`) whose token endpoint (the fetch port) hands out `at-2`, `at-3`… */
     function renewableClient() {
       const now = Date.now();
       tokenRequests = 0;
@@ -92,7 +92,7 @@ describe('cartoAuthInterceptor', () => {
         tokenRequests++;
         return new Response(
           JSON.stringify({
-            access_token: 'at-2',
+            access_token: `at-${tokenRequests + 1}`, // at-2, then at-3…
             token_type: 'Bearer',
             expires_in: 3600,
             refresh_token: 'rt-2',
@@ -169,6 +169,30 @@ describe('cartoAuthInterceptor', () => {
       for (let i = 0; i < 5; i++) await flush();
       backend.expectNone(url);
       expect(tokenRequests).toBe(1);
+    });
+
+    it('once the API takes that token again, a later 401 to it is worth a renewal again', async () => {
+      const { retries, outcome, backend, url } = await answer401();
+      retries[0]?.flush({}, { status: 401, statusText: 'Unauthorized' });
+      await expect(outcome).resolves.toBe(401);
+      const http = TestBed.inject(HttpClient);
+      const accepted = firstValueFrom(http.get(url));
+      await flush();
+      backend.expectOne(url).flush({ rows: [] });
+      await expect(accepted).resolves.toEqual({ rows: [] });
+      const later = firstValueFrom(http.get(url)).catch((error: { status: number }) => error.status);
+      await flush();
+      backend.expectOne(url).flush({}, { status: 401, statusText: 'Unauthorized' });
+      for (let i = 0; i < 100 && tokenRequests < 2; i++) await flush();
+      expect(tokenRequests).toBe(2); // renewed again
+      let retry = backend.match(url);
+      for (let i = 0; i < 100 && retry.length === 0; i++) {
+        await flush();
+        retry = backend.match(url);
+      }
+      expect(retry.map((request) => request.request.headers.get('Authorization'))).toEqual(['Bearer at-3']);
+      retry[0]?.flush({ rows: [] });
+      await expect(later).resolves.toEqual({ rows: [] });
     });
 
     it('a permanent API token is not retried: the 401 reaches the caller after one request', async () => {

@@ -1,8 +1,14 @@
-import { HttpErrorResponse, type HttpInterceptorFn } from '@angular/common/http';
+import {
+  HttpErrorResponse,
+  HttpResponse,
+  type HttpEvent,
+  type HttpInterceptorFn,
+} from '@angular/common/http';
 import { inject } from '@angular/core';
 import { tokenAfterUnauthorized, type CartoAuthClient, type GetAccessTokenOptions } from '@carto-auth/core';
-import { catchError, from, switchMap, throwError } from 'rxjs';
-import { CartoAuthService } from './carto-auth-service';
+import { catchError, from, switchMap, tap, throwError } from 'rxjs';
+import type { CartoAuthService } from './carto-auth-service';
+import { PROVIDED_SERVICE } from './provide-carto-auth';
 
 /**
  * Adds `Authorization: Bearer <token>` to requests whose URL the core allows (exact origin match,
@@ -24,11 +30,19 @@ export const cartoAuthInterceptor: HttpInterceptorFn = (request, next) => {
     next(token ? request.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : request);
   const getAccessToken = (options?: GetAccessTokenOptions) => auth.getAccessToken(options);
   const isUnauthorized = (error: unknown) => error instanceof HttpErrorResponse && error.status === 401;
+  // Any answer but a 401: the API takes this client's tokens again (as in the core's fetch()).
+  const accepted = tap({
+    next: (event: HttpEvent<unknown>) =>
+      event instanceof HttpResponse && refusedAfterRenewal.delete(auth.client),
+    error: (error: unknown) => isUnauthorized(error) || refusedAfterRenewal.delete(auth.client),
+  });
   return from(getAccessToken().catch(() => undefined)).pipe(
     switchMap((token) =>
       send(token).pipe(
+        accepted,
         catchError((error: unknown) => {
-          // A token refused right after a renewal made it gets no other: as in the core's fetch().
+          // While a token refused right after a renewal made it has not been accepted since, its 401s
+          // get no renewal, as in the core's fetch(): renewing on each would flood the token endpoint.
           if (!token || !isUnauthorized(error) || refusedAfterRenewal.get(auth.client) === token) throw error;
           // The core's decision (case-16); the same token again means the 401 stands.
           return from(tokenAfterUnauthorized(getAccessToken, token).catch(() => token)).pipe(
@@ -56,15 +70,14 @@ let warnedMissing = false;
 
 /** The injector's service, or `undefined` (with one dev-mode warning) when no `provideCartoAuth` is above it. */
 function providedService(): CartoAuthService | undefined {
-  try {
-    return inject(CartoAuthService);
-  } catch (error) {
-    if ((typeof ngDevMode === 'undefined' || ngDevMode) && !warnedMissing) {
-      warnedMissing = true;
-      console.warn(`cartoAuthInterceptor: requests pass without a token. ${(error as Error).message}`);
-    }
-    return undefined;
+  const service = inject(PROVIDED_SERVICE, { optional: true }) ?? undefined;
+  if (!service && (typeof ngDevMode === 'undefined' || ngDevMode) && !warnedMissing) {
+    warnedMissing = true;
+    console.warn(
+      'cartoAuthInterceptor: no provideCartoAuth() where HttpClient is provided; requests pass without a token.',
+    );
   }
+  return service;
 }
 
 declare const ngDevMode: boolean | undefined;

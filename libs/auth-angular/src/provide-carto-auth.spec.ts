@@ -202,6 +202,39 @@ describe('provideCartoAuth below another client', () => {
     ).toThrow(expect.objectContaining({ code: 'invalid_config' }));
   });
 
+  it('a factory handing the root and a lazy route the same client: one service, stopped with the root only', async () => {
+    const { client } = spaClient({ session: SIGNED_IN });
+    const providers = [provideCartoAuth(() => client)];
+    TestBed.configureTestingModule({ providers });
+    const root = TestBed.inject(CartoAuthService);
+    const child = createEnvironmentInjector(providers, TestBed.inject(EnvironmentInjector));
+    expect(child.get(CartoAuthService)).toBe(root);
+    child.destroy();
+    await expect(client.getAccessToken()).resolves.toBe('at'); // not stopped by the child
+  });
+
+  it('stops the second SPA client it refuses (its connections to other tabs go with it)', () => {
+    TestBed.configureTestingModule({ providers: [provideCartoAuth(spaOptions())] });
+    TestBed.inject(CartoAuthService);
+    const { client } = spaClient();
+    const stop = jest.spyOn(client, 'stop');
+    expect(() =>
+      createEnvironmentInjector([provideCartoAuth(() => client)], TestBed.inject(EnvironmentInjector)),
+    ).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+    expect(stop).toHaveBeenCalled();
+  });
+
+  it('a client only in a lazy route leaves the root as it was: injecting the service there says what to add', () => {
+    TestBed.configureTestingModule({ providers: [] });
+    const child = createEnvironmentInjector(
+      [provideCartoAuth(spaOptions())],
+      TestBed.inject(EnvironmentInjector),
+    );
+    expect(child.get(CartoAuthService).client.strategy).toBe('spa');
+    expect(() => TestBed.inject(CartoAuthService)).toThrow(/add provideCartoAuth/);
+    child.destroy();
+  });
+
   it('allows an SPA client at the root under nothing, and another strategy below an SPA client', async () => {
     TestBed.configureTestingModule({ providers: [provideCartoAuth(spaOptions())] });
     const root = TestBed.inject(CartoAuthService);

@@ -1,6 +1,7 @@
 import { isPlatformBrowser } from '@angular/common';
 import {
   inject,
+  InjectionToken,
   makeEnvironmentProviders,
   NgZone,
   PLATFORM_ID,
@@ -44,16 +45,11 @@ export function provideCartoAuth(config: CartoAuthOptions | (() => CartoAuthClie
     {
       provide: CartoAuthService,
       useFactory: () => {
-        if (typeof config === 'function') {
-          const client = config();
-          refuseNestedSpaClient(client.strategy);
-          return new CartoAuthService(client);
-        }
+        if (typeof config === 'function') return serviceFor(config());
         // Without a strategy there are no ports to wrap: createCartoAuth() throws its coded config error.
-        if (!config?.strategy) return new CartoAuthService(createCartoAuth(config));
-        refuseNestedSpaClient(config.strategy.kind);
+        if (!config?.strategy) return serviceFor(createCartoAuth(config));
         if (!isPlatformBrowser(inject(PLATFORM_ID))) {
-          return new CartoAuthService(createCartoAuth({ ...config, ports: config.ports ?? minimalPorts() }));
+          return serviceFor(createCartoAuth({ ...config, ports: config.ports ?? minimalPorts() }));
         }
         const ports = config.ports ?? config.strategy.defaultPorts();
         const { clock } = ports;
@@ -64,9 +60,10 @@ export function provideCartoAuth(config: CartoAuthOptions | (() => CartoAuthClie
           setTimer: (callback, delayMs) => zone.runOutsideAngular(() => clock.setTimer(callback, delayMs)),
           clearTimer: (handle) => clock.clearTimer(handle),
         };
-        return new CartoAuthService(createCartoAuth({ ...config, ports: { ...ports, clock: outsideZone } }));
+        return serviceFor(createCartoAuth({ ...config, ports: { ...ports, clock: outsideZone } }));
       },
     },
+    { provide: PROVIDED_SERVICE, useExisting: CartoAuthService },
     // Starts the client of any environment injector, root or child; start() twice is one start (case-05).
     provideEnvironmentInitializer(startInBrowser),
     // The root one also holds bootstrap until the callback is processed.
@@ -75,25 +72,31 @@ export function provideCartoAuth(config: CartoAuthOptions | (() => CartoAuthClie
 }
 
 /**
- * An SPA client below another one (the same `provideCartoAuth` in a lazy route, say) would never see
- * the login the root client completes: its guard would send users to CARTO's login again and again.
- * Components of a lazy route get the root's client by injection; a child may hold another strategy.
+ * The service of the nearest `provideCartoAuth` of an injector. Probing it (not `CartoAuthService`,
+ * whose root default throws) tells a child what its parents hold without disturbing them.
  */
-function refuseNestedSpaClient(kind: string | undefined): void {
-  if (kind !== 'spa') return;
-  let parentKind: string | undefined;
-  try {
-    parentKind = inject(CartoAuthService, { skipSelf: true }).client.strategy;
-  } catch {
-    return; // no client above this injector
-  }
-  if (parentKind === 'spa')
+export const PROVIDED_SERVICE = new InjectionToken<CartoAuthService>('carto-auth: provided service');
+
+/**
+ * The service for `client` in this injector. One client shared with a parent (a factory handing out
+ * the same one) keeps the parent's service, stopped with the parent only. An SPA client below another
+ * one (the same options in a lazy route, say) would never see the login the root client completes:
+ * its guard would send users to CARTO's login again and again, so it is stopped and refused. A child may
+ * hold another strategy (an API token for a public map).
+ */
+function serviceFor(client: CartoAuthClient): CartoAuthService {
+  const parent = inject(PROVIDED_SERVICE, { skipSelf: true, optional: true });
+  if (parent?.client === client) return parent;
+  if (client.strategy === 'spa' && parent?.client.strategy === 'spa') {
+    client.stop();
     throw Object.assign(
       new TypeError(
-        'provideCartoAuth(): a parent injector already has an SPA client; inject CartoAuthService to use it instead of providing a second one',
+        'provideCartoAuth(): a parent injector has an SPA client already; inject CartoAuthService instead',
       ),
       { code: ERR_INVALID_CONFIG },
     );
+  }
+  return new CartoAuthService(client);
 }
 
 /** Failures land in the snapshot; start() rejects only when the injector is destroyed meanwhile. */

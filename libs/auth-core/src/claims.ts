@@ -21,14 +21,18 @@ export function decodeJwtPayload(token: string): Claims | undefined {
   }
 }
 
+/**
+ * A `JSON.parse` reviver that freezes every object and array it builds (`Object.freeze` returns
+ * primitives as they are): a user object an app edits cannot change what the client holds, or persists.
+ */
+export const frozen = (_key: string, value: unknown): unknown => Object.freeze(value);
+
 /** Builds the {@link CartoUser} from the ID token's claims and the access token's claims. */
 export function userFromClaims(idClaims: Claims = {}, accessClaims: Claims = {}): CartoUser {
   // The ID token wins; the access token fills in what it lacks (CARTO puts email and account in both).
   const claim = (name: string) => (idClaims[name] ?? accessClaims[name]) || undefined;
   const permissions = accessClaims['permissions'];
-  // The JSON round trip drops the claims that are absent, so the user object lists only what is known;
-  // its reviver freezes every object and array in it (primitives pass through `Object.freeze` as they
-  // are): an app that edits `user.permissions` cannot change what the client holds, or persists.
+  // The JSON round trip drops the claims that are absent, so the user object lists only what is known.
   return JSON.parse(
     JSON.stringify({
       sub: claim('sub') ?? '',
@@ -39,6 +43,6 @@ export function userFromClaims(idClaims: Claims = {}, accessClaims: Claims = {})
       userMetadata: claim(`${CARTO_CLAIM}user_metadata`),
       permissions: Array.isArray(permissions) ? permissions.filter((p) => typeof p === 'string') : [],
     }),
-    (_key, value: unknown) => Object.freeze(value),
+    frozen,
   );
 }

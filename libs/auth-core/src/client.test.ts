@@ -207,6 +207,14 @@ describe('the SPA client over HTTP', () => {
     await client.getAccessToken({ forceRenew: true }); // a refresh keeps (and persists) the user it holds
     expect(client.getSnapshot().user).toEqual(user);
     expect(JSON.stringify(client.getSnapshot().user)).not.toContain('admin:everything');
+    client.stop();
+    // After a reload, the user restored from storage is frozen as well.
+    const reloaded = page.client({ storage: persistentStorage('session') });
+    await reloaded.start();
+    const restored = reloaded.getSnapshot().user;
+    expect(restored).toEqual(user);
+    expect(() => (restored?.permissions as string[]).push('admin:everything')).toThrow(TypeError);
+    expect(Object.isFrozen(restored?.userMetadata)).toBe(true);
   });
 
   it('case-01: 20 callers at once on an expired token cause one token request and all get the same token', async () => {
@@ -385,6 +393,22 @@ describe('the SPA client over HTTP', () => {
       code: 'unauthorized',
     });
     expect(await countRequests(emulator(), '/oauth/token')).toBe(3);
+  });
+
+  it('case-16: once an API takes the renewed token again, a later 401 to it is worth a renewal again', async () => {
+    const page = spaPage(emulator());
+    const client = await page.signIn();
+    const sqlPath = '/v3/sql/carto_dw/query';
+    const select = { connection: 'carto_dw', query: 'select 1' };
+    // A proxy restarting answers 401 to a request and to its retry with a renewed token.
+    await emulator().admin.fault({ path: sqlPath, status: 401, body: { error: 'Unauthorized' }, times: 2 });
+    await expect(querySql(client, select)).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(querySql(client, select)).resolves.toMatchObject({ rows: [{}] }); // the API is back
+    await emulator().admin.clearRequests();
+    // Later that token is refused once (revoked): one renewal cures it, as on a fresh session.
+    await emulator().admin.fault({ path: sqlPath, status: 401, body: { error: 'Unauthorized' }, times: 1 });
+    await expect(querySql(client, select)).resolves.toMatchObject({ rows: [{}] });
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
   });
 
   it('case-16: concurrent requests answered 401 share one renewal and each retry once', async () => {

@@ -101,11 +101,8 @@ export interface CartoAuthClient {
  * await auth.start();
  */
 export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
-  const given = options?.strategy as AnyStrategy | undefined;
-  if (!given || typeof given.transition !== 'function') {
-    throw configError('createCartoAuth(): no strategy');
-  }
-  const strategy: AnyStrategy = given;
+  const strategy = options?.strategy as AnyStrategy;
+  if (typeof strategy?.transition !== 'function') throw configError('createCartoAuth(): no strategy');
   const apiBaseUrl = baseUrl(options.apiBaseUrl, 'apiBaseUrl');
   // The default is the origin of `apiBaseUrl`, which may have a path (a proxy under /carto).
   const origins = normalizeOrigins(options.allowedOrigins ?? [new URL(apiBaseUrl).origin]);
@@ -212,10 +209,15 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     // case-09: no token means no header, never "Bearer undefined".
     const token = await getAccessToken().catch(() => undefined);
     const response = await ports.fetch(target, withBearer(target, init, token));
-    if (response.status !== 401 || token === undefined) return response;
-    // case-16: renew once, retry once; a second 401 is an error, never a loop. A token that was
-    // refused right after a renewal gets none: the 401 is not about freshness (a wrong audience, no
-    // account), and renewing on every request would flood the token endpoint.
+    // Any other answer: the API takes this client's tokens again, so a later 401 is worth a renewal.
+    if (response.status !== 401) {
+      refusedAfterRenewal = undefined;
+      return response;
+    }
+    if (token === undefined) return response;
+    // case-16: renew once, retry once; a second 401 is an error, never a loop. While a token that was
+    // refused right after a renewal has not been accepted since, its 401s get no renewal: they are not
+    // about freshness (a wrong audience, no account), and renewing on each would flood the token endpoint.
     const renewed =
       token === refusedAfterRenewal ? token : await tokenAfterUnauthorized(getAccessToken, token);
     // The same token again means nothing changed: its 401 stands.
@@ -285,7 +287,7 @@ const stoppedError = () => new CartoAuthError(ERR_CANCELLED, 'Stopped');
 function addTo<T>(set: Set<[T]>, item: T): () => void {
   const entry: [T] = [item];
   set.add(entry);
-  return () => void set.delete(entry);
+  return () => set.delete(entry);
 }
 
 /**

@@ -16,10 +16,10 @@ export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 /**
  * Validates a time-out option in ms (default 10 s): a `NaN` from an unset variable, `Infinity` or
  * anything a timer cannot wait for would make every request time out at once; `true` or `'5000'` pass
- * a range check, so only numbers are accepted.
+ * a range check (and a BigInt throws in one), so only numbers are accepted.
  */
 export function positiveMs(value = 10_000, name: string): number {
-  if (value === +value && value > 0 && value <= MAX_TIMER_DELAY_MS) return value;
+  if (Number.isFinite(value) && value > 0 && value <= MAX_TIMER_DELAY_MS) return value;
   throw configError(`${name}: not a time-out in ms: ${value}`);
 }
 

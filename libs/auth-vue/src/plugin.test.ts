@@ -93,11 +93,13 @@ describe('createCartoAuthPlugin + useCartoAuth', () => {
     const { client, active } = countingSubscriptions(tokenClient());
     const second = createCartoAuthPlugin(() => client);
     const starts = jest.spyOn(client, 'start');
+    const stops = jest.spyOn(client, 'stop');
     const app = createApp(Status).use(first);
     expect(() => app.use(second)).toThrow(
       expect.objectContaining({ name: 'TypeError', code: 'invalid_config' }),
     );
     expect(starts).not.toHaveBeenCalled();
+    expect(stops).toHaveBeenCalled();
     expect(active()).toBe(0);
     expect(app.runWithContext(() => inject(CARTO_AUTH))?.client).toBe(first.client);
     first.client.stop();

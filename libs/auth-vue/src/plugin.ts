@@ -68,8 +68,10 @@ export function createCartoAuthPlugin(options: CartoAuthOptions | (() => CartoAu
         throw misuse('createCartoAuthPlugin(): one plugin per app; create another for a second app');
       // A second client in the same app would redeem the same login callback (one of them loses) and
       // hide the first one from useCartoAuth().
-      if (app.runWithContext(() => inject(CARTO_AUTH, null)))
+      if (app.runWithContext(() => inject(CARTO_AUTH, null))) {
+        client.stop(); // never started, but connected (other tabs' logouts): nothing of it may stay
         throw misuse('createCartoAuthPlugin(): this app already has a carto-auth plugin; one client per app');
+      }
       installed = true;
       const snapshot = shallowRef(client.getSnapshot());
       const unsubscribe = client.subscribe((next) => (snapshot.value = next));

@@ -133,7 +133,7 @@ describe('configuration edge cases', () => {
   });
 
   // `true` compares as 1 and '5000' as 5000: both would pass a range check and time out every request.
-  it.each([[true], ['5000'], [Number.NaN], [0], [Infinity], [2 ** 31]])(
+  it.each([[true], ['5000'], [BigInt(5000)], [Number.NaN], [0], [Infinity], [2 ** 31]])(
     'refuses requestTimeoutMs of %p with invalid_config',
     (timeoutMs) => {
       expect(() =>

@@ -61,6 +61,7 @@ function frameSilentAuthorize(
       try {
         const href = frame.contentWindow?.location.href ?? '';
         if (new URL(href).origin === new URL(redirectUri).origin) {
+          signal.removeEventListener('abort', abort); // a long-lived signal keeps no frame alive
           frame.remove();
           resolve(href);
         }

@@ -11,9 +11,12 @@ export function initial(token: string): ApiTokenState {
 /** Forgotten: one object, so a second logout changes nothing. */
 const LOGGED_OUT: ApiTokenState = { status: 'unauthenticated' };
 
-/** Pure step: only logout changes anything; there is nothing to renew. */
+/**
+ * Pure step: only logout changes anything; there is nothing to renew. (No `remoteLogout` reaches it:
+ * this strategy does not listen to other tabs, each page holds the token its code was given.)
+ */
 export function transition(state: ApiTokenState, event: CommonEvent): [ApiTokenState, CommonEffect[]] {
-  return [event.type === 'logoutRequested' || event.type === 'remoteLogout' ? LOGGED_OUT : state, []];
+  return [event.type === 'logoutRequested' ? LOGGED_OUT : state, []];
 }
 
 /** The public snapshot of an API token client. */

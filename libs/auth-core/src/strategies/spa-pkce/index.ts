@@ -70,7 +70,7 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
   const renew = options.renew ?? 'auto';
   const { storage = 'memory' } = options;
   if (storage !== 'memory' && typeof storage?.redeem !== 'function')
-    throw configError(`spa({ storage }): 'memory' or persistentStorage('session' | 'local'), not ${storage}`);
+    throw configError(`spa({ storage }): 'memory' or persistentStorage(scope), not ${storage}`);
   const wantsRefreshToken = renew === 'auto' || renew === 'refresh-token';
   const scope = options.scope ?? `${DEFAULT_SCOPE}${wantsRefreshToken ? ' offline_access' : ''}`;
   // One object serves the machine (SpaMachineConfig) and the effects (SpaEffectConfig).

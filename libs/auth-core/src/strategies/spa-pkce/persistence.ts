@@ -1,4 +1,5 @@
 import { calculatePKCECodeChallenge } from 'oauth4webapi';
+import { frozen } from '../../claims';
 import { browserLock } from '../../ports/ports.browser';
 import { memoryLock } from '../../ports/ports.memory';
 import type { EffectContext } from '../../types';
@@ -50,7 +51,11 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
     scope === 'local' ? (context.ports.lock ?? browserLock()) : pageLock;
   return {
     scope,
-    load: (context, key) => shaped<SpaSession>(readJson(store(context), key('session')), SESSION_SHAPE),
+    load(context, key) {
+      const session = shaped<SpaSession>(readJson(store(context), key('session')), SESSION_SHAPE);
+      // Frozen like a user from a token response (see `frozen`).
+      return session && { ...session, user: JSON.parse(JSON.stringify(session.user), frozen) };
+    },
     save: (context, key, session) => store(context).set(key('session'), JSON.stringify(session)),
     async clear(context, key) {
       store(context).remove(key('session'));

@@ -1,7 +1,7 @@
 import { guardRoute } from '@carto-auth/core';
 import { hasInjectionContext, inject } from 'vue';
 import { useRouter, type NavigationGuardWithThis, type RouteLocationRaw } from 'vue-router';
-import { CARTO_AUTH, pluginMissing } from './plugin';
+import { CARTO_AUTH, inBrowser, pluginMissing } from './plugin';
 
 /** Options of {@link createCartoAuthGuard}. */
 export interface CartoAuthGuardOptions {
@@ -22,7 +22,7 @@ export function createCartoAuthGuard(
   options: CartoAuthGuardOptions = {},
 ): NavigationGuardWithThis<undefined> {
   return async (to) => {
-    if (typeof window === 'undefined') return false;
+    if (!inBrowser()) return false; // the plugin's test: where it never starts the client, never log in
     // vue-router runs guards in the app's injection context.
     const context = hasInjectionContext() ? inject(CARTO_AUTH, null) : null;
     if (!context) throw pluginMissing('cartoAuthGuard (vue-router 4.2 or newer runs guards in the app)');

@@ -37,7 +37,7 @@ export const pluginMissing = (caller: string) =>
   misuse(`${caller}: install the plugin first: app.use(createCartoAuthPlugin({ strategy, apiBaseUrl }))`);
 
 /** `true` in a browser page; on a server (SSR) the plugin never starts the client (case-21). */
-const inBrowser = () => typeof window !== 'undefined' && typeof document !== 'undefined';
+export const inBrowser = () => typeof window !== 'undefined' && typeof document !== 'undefined';
 
 /**
  * Creates the client and provides it to the app. In the browser `install` calls `start()`, which restores

@@ -15,6 +15,7 @@ const NAMES = [
   'CARTO_ORGANIZATION_ID',
   'CARTO_STORAGE',
   'CARTO_APP_URL',
+  'CARTO_RENEW',
 ];
 const dir = process.argv[2];
 if (!dir) {

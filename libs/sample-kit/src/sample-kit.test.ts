@@ -25,6 +25,14 @@ describe('readSettings', () => {
     expect(readSettings({ CARTO_STORAGE: '' }).storage).toBe('memory');
   });
 
+  it('takes CARTO_RENEW into the SPA options; anything unknown is the library default, auto', () => {
+    expect(spaOptionsFor(readSettings({ CARTO_RENEW: 'silent' }), 'http://127.0.0.1:5173').renew).toBe(
+      'silent',
+    );
+    expect(readSettings({ CARTO_RENEW: 'sometimes' }).renew).toBe('auto');
+    expect(readSettings({}).renew).toBe('auto');
+  });
+
   it('puts the callback on the page origin', () => {
     expect(spaOptionsFor(readSettings({}), 'http://127.0.0.1:5173').redirectUri).toBe(
       'http://127.0.0.1:5173/callback',

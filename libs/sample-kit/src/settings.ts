@@ -1,4 +1,4 @@
-import { persistentStorage, type PersistenceScope } from '@carto-auth/core';
+import { persistentStorage, type PersistenceScope, type RenewMode } from '@carto-auth/core';
 
 /** A browser sample's settings: the CARTO_* variables, defaulting to the local CARTO emulator. */
 export interface SampleSettings {
@@ -9,6 +9,8 @@ export interface SampleSettings {
   /** `CARTO_STORAGE`: `memory` (the library's default), or persist the session in `session` / `local` storage. */
   storage: 'memory' | PersistenceScope;
   appUrl: string;
+  /** `CARTO_RENEW`: how sessions renew, `auto` (the library's default), `refresh-token`, `silent` or `never`. */
+  renew: RenewMode;
 }
 
 /** The local CARTO emulator's addresses and demo client; each one is overridden by its CARTO_* variable. */
@@ -19,7 +21,10 @@ const DEFAULTS: Record<string, string> = {
   CARTO_ORGANIZATION_ID: 'org_acme',
   CARTO_STORAGE: 'memory',
   CARTO_APP_URL: 'http://127.0.0.1:9010/app',
+  CARTO_RENEW: 'auto',
 };
+
+const RENEW_MODES: readonly string[] = ['auto', 'refresh-token', 'silent', 'never'];
 
 /**
  * Reads the runtime overrides that `/env.js` put on `window.__CARTO_ENV__` (written by
@@ -30,6 +35,7 @@ export function readSettings(
 ): SampleSettings {
   const value = (name: string) => overrides[name] || DEFAULTS[name] || '';
   const storage = value('CARTO_STORAGE');
+  const renew = value('CARTO_RENEW');
   return {
     authDomain: value('CARTO_AUTH_DOMAIN'),
     clientId: value('CARTO_CLIENT_ID'),
@@ -37,6 +43,7 @@ export function readSettings(
     organizationId: value('CARTO_ORGANIZATION_ID'),
     storage: storage === 'session' || storage === 'local' ? storage : 'memory',
     appUrl: value('CARTO_APP_URL'),
+    renew: RENEW_MODES.includes(renew) ? (renew as RenewMode) : 'auto',
   };
 }
 
@@ -48,5 +55,6 @@ export function spaOptionsFor(settings: SampleSettings, origin: string) {
     authDomain: settings.authDomain,
     appUrl: settings.appUrl,
     storage: settings.storage === 'memory' ? ('memory' as const) : persistentStorage(settings.storage),
+    renew: settings.renew,
   };
 }

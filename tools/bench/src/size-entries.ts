@@ -33,11 +33,14 @@ export const BUDGETS = { apiTokenOnly: 2048, coreSpa: 10240, adapterIncrement: 1
  * the cross-tab lock) became the opt-in `persistentStorage()`, 12.97 KB again with the hot-path cache and
  * queued events, 13.03 KB once blocked Web Storage became `storage_unavailable` instead of a login loop,
  * 13.07 KB once outages neither end sessions nor cause request storms, 13.06 KB once the hidden iframe
- * took the client's request time-out (no `silentTimeoutMs`) and goes on stop(). Until it reaches 10 KB, CI holds
- * it at or below this ceiling, so it cannot grow unnoticed. The ceiling only ever goes down: a feature
- * that needs bytes finds them in the SPA bundle first.
+ * took the client's request time-out (no `silentTimeoutMs`) and goes on stop(), 13.13 KB once silent
+ * renewal used `response_mode=web_message` (a raise for a broken feature: a real-browser test showed the
+ * iframe flow never worked, the app loaded in the frame rewrote the callback URL before it was read).
+ * Until it reaches 10 KB, CI holds it at or below this ceiling, so it cannot grow unnoticed. The ceiling
+ * only goes down: a feature that needs bytes finds them in the SPA bundle first, and a raise (a broken
+ * feature's fix) is recorded above with its reason.
  */
-export const CORE_SPA_CEILING = 13_060;
+export const CORE_SPA_CEILING = 13_130;
 
 /** Every row, ours first. Add an entry file and a row here for each new adapter (the test checks). */
 export const SIZE_ENTRIES: readonly SizeEntry[] = [

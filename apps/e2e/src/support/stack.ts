@@ -29,6 +29,8 @@ export interface StackOptions {
   storages?: StorageMode[];
   /** Emulator options (lifetimes…); `redirectUris` are added for every origin. */
   emulator?: Omit<SpawnOptions, 'redirectUris'>;
+  /** More CARTO_* settings for the sample's `/env.js` (e.g. `CARTO_RENEW`). */
+  env?: CartoEnv;
 }
 
 /** Starts the static servers first (their ports go into the emulator's allowed URLs), then the emulator. */
@@ -49,6 +51,7 @@ export async function startSampleStack(sample: SampleApp, options: StackOptions 
           CARTO_API_BASE_URL: emulator.apiUrl,
           CARTO_APP_URL: `${emulator.authUrl}/app`,
           CARTO_STORAGE: storage,
+          ...options.env,
         };
       };
       servers.push([storage, await startStaticServer(root, env)]);

@@ -53,6 +53,22 @@ describe('the hidden iframe of a silent renewal', () => {
     expect(frames()).toBe(0);
   });
 
+  it("answers with the callback URL built from the frame's web message, ignoring any other sender", async () => {
+    const { silentAuthorize } = browserPorts().navigation;
+    const landing = silentAuthorize!(authorizeUrl, redirectUri, new AbortController().signal);
+    const frame = document.querySelector('iframe')!;
+    expect(new URL(frame.src).searchParams.get('response_mode')).toBe('web_message');
+    const response = { type: 'authorization_response', response: { code: 'c1', state: 's1' } };
+    const post = (origin: string, source: Window | null) =>
+      window.dispatchEvent(new MessageEvent('message', { data: response, origin, source }));
+    post('http://127.0.0.1:9', window); // the right origin, but not the frame: another page of the server
+    post('http://evil.example', frame.contentWindow); // the frame, but navigated elsewhere
+    expect(frames()).toBe(1);
+    post('http://127.0.0.1:9', frame.contentWindow);
+    await expect(landing).resolves.toBe(`${redirectUri}?code=c1&state=s1`);
+    expect(frames()).toBe(0);
+  });
+
   it('is never created for a signal that already ended', async () => {
     const { silentAuthorize } = browserPorts().navigation;
     await expect(silentAuthorize!(authorizeUrl, redirectUri, AbortSignal.abort())).rejects.toBeDefined();

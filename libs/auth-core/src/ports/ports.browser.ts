@@ -39,9 +39,11 @@ function webStorage(name: 'sessionStorage' | 'localStorage'): StoragePort {
 }
 
 /**
- * Loads a `prompt=none` authorize URL in a hidden iframe and resolves with the URL it lands on back
- * on `redirectUri`'s origin. Cross-origin pages throw on `location` access until then. When `signal`
- * ends it (the request time-out, a logout, a new login, `stop()`) the frame goes at once.
+ * Runs a `prompt=none` authorize in a hidden iframe with `response_mode=web_message` (Auth0's silent
+ * authentication): the authorization server answers with a page that posts the response to this
+ * window, so the app itself never loads in the frame (its router would rewrite the callback URL before
+ * anyone read it). Resolves with the equivalent callback URL (`redirectUri?code=…&state=…`). When
+ * `signal` ends it (the request time-out, a logout, a new login, `stop()`) the frame goes at once.
  */
 function frameSilentAuthorize(
   authorizeUrl: string,
@@ -49,27 +51,32 @@ function frameSilentAuthorize(
   signal: AbortSignal,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
+    const url = new URL(authorizeUrl);
+    url.searchParams.set('response_mode', 'web_message');
     const frame = document.createElement('iframe');
     frame.hidden = true;
-    const abort = () => {
+    const end = () => {
+      removeEventListener('message', onMessage);
+      signal.removeEventListener('abort', abort);
       frame.remove();
+    };
+    const abort = () => {
+      end();
       reject(signal.reason);
+    };
+    // Only the frame's own page, from the authorization server's origin, can answer.
+    const onMessage = ({ origin, source, data }: MessageEvent) => {
+      if (origin !== url.origin || source !== frame.contentWindow || data?.type !== 'authorization_response')
+        return;
+      end();
+      const callback = new URL(redirectUri);
+      callback.search = new URLSearchParams(data.response).toString();
+      resolve(callback.href);
     };
     if (signal.aborted) return abort(); // ended while the URL was being built: load nothing
     signal.addEventListener('abort', abort);
-    frame.onload = () => {
-      try {
-        const href = frame.contentWindow?.location.href ?? '';
-        if (new URL(href).origin === new URL(redirectUri).origin) {
-          signal.removeEventListener('abort', abort); // a long-lived signal keeps no frame alive
-          frame.remove();
-          resolve(href);
-        }
-      } catch {
-        // still on the authorization server
-      }
-    };
-    frame.src = authorizeUrl;
+    addEventListener('message', onMessage);
+    frame.src = url.href;
     document.body.appendChild(frame);
   });
 }

@@ -108,6 +108,9 @@ export function createProviderConfiguration(
         enabled: true,
         allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
       },
+      // Auth0's silent authentication: `response_mode=web_message` answers a hidden iframe with a page
+      // that posts the code to the app's window, so the app never loads inside the frame.
+      webMessageResponseMode: { enabled: true, ack: 'individual-draft-01' },
       rpInitiatedLogout: { enabled: false },
       userinfo: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },

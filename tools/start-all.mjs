@@ -84,7 +84,7 @@ const taken = [];
 for (const port of PORTS) if (!(await isFree(port))) taken.push(port);
 if (taken.length) {
   console.error(
-    `carto-auth demo: port ${taken.join(', ')} ${taken.length > 1 ? 'are' : 'is'} in use (another npm start?). ` +
+    `carto-auth demo: ${taken.length > 1 ? 'ports' : 'port'} ${taken.join(', ')} ${taken.length > 1 ? 'are' : 'is'} in use (another npm start?). ` +
       'Stop it first: the ports are fixed (the README says how to run the pieces on others).',
   );
   process.exit(1);

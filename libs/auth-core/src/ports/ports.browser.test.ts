@@ -69,6 +69,18 @@ describe('the hidden iframe of a silent renewal', () => {
     expect(frames()).toBe(0);
   });
 
+  it('fails at once, frame gone, on an answer that is no set of parameters (not at the time-out)', async () => {
+    const { silentAuthorize } = browserPorts().navigation;
+    const landing = silentAuthorize!(authorizeUrl, redirectUri, new AbortController().signal);
+    const frame = document.querySelector('iframe')!;
+    const data = { type: 'authorization_response', response: [['not', 'a', 'pair']] };
+    window.dispatchEvent(
+      new MessageEvent('message', { data, origin: 'http://127.0.0.1:9', source: frame.contentWindow }),
+    );
+    await expect(landing).rejects.toMatchObject({ name: 'TypeError' }); // thrown in jsdom's realm
+    expect(frames()).toBe(0);
+  });
+
   it('is never created for a signal that already ended', async () => {
     const { silentAuthorize } = browserPorts().navigation;
     await expect(silentAuthorize!(authorizeUrl, redirectUri, AbortSignal.abort())).rejects.toBeDefined();

@@ -69,9 +69,13 @@ function frameSilentAuthorize(
       if (origin !== url.origin || source !== frame.contentWindow || data?.type !== 'authorization_response')
         return;
       end();
-      const callback = new URL(redirectUri);
-      callback.search = new URLSearchParams(data.response).toString();
-      resolve(callback.href);
+      try {
+        const callback = new URL(redirectUri);
+        callback.search = new URLSearchParams(data.response).toString();
+        resolve(callback.href);
+      } catch (error) {
+        reject(error); // an answer that is no set of parameters: the renewal fails now, not at its time-out
+      }
     };
     if (signal.aborted) return abort(); // ended while the URL was being built: load nothing
     signal.addEventListener('abort', abort);

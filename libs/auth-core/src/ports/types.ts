@@ -31,8 +31,11 @@ export interface NavigationPort {
   /** Rewrites the address bar without a reload, to drop consumed callback parameters. */
   replaceUrl(url: string): void;
   /**
-   * Loads `authorizeUrl` (a `prompt=none` request) where the user cannot see it and resolves with the
-   * URL the server redirected back to (`redirectUri?code=…` or `?error=…`). Absent where impossible.
+   * Runs `authorizeUrl` (a `prompt=none` request) where the user cannot see it and resolves with the
+   * authorization response as a callback URL (`redirectUri?code=…&state=…` or `?error=…`), which the
+   * core then validates (`state` included). How is the port's choice: the browser's adds
+   * `response_mode=web_message` and builds that URL from the message the server's page posts, since
+   * the app loaded in a frame on the real callback would rewrite it first. Absent where impossible.
    * `signal` ends it (the client's request time-out, a logout, a new login, `stop()`): it then rejects
    * with `signal.reason` and leaves nothing loading.
    */

@@ -201,7 +201,7 @@ function restore(
     if (event.consumedStates.includes(callback.state)) {
       effects.push({ type: 'replaceUrl', url: cleanUrl }); // case-07: Back to an old callback
     } else if (pending) {
-      const error = new CartoAuthError(ERR_STATE_MISMATCH, 'Callback state was not sent by this client');
+      const error = new CartoAuthError(ERR_STATE_MISMATCH, 'Callback state not sent by this client');
       return [{ status: 'error', seq, error }, [{ type: 'consumeCallback', url: cleanUrl }]];
     }
     // Otherwise another integration's callback (case-06): not ours, leave the URL alone.

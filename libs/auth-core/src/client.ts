@@ -115,8 +115,8 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   const waiting: Array<() => void> = [];
   const wakeAll = () => waiting.splice(0).forEach((wake) => wake());
   // The hot path (DESIGN §2): the last fresh token, handed out without the machine until the clock
-  // reaches `freshUntil` or the state changes.
-  let freshToken: string | undefined;
+  // reaches `freshUntil` or the state changes; as one settled promise, so a call allocates nothing.
+  let freshToken: Promise<string>;
   let freshUntil = 0;
   // The token an API still refused after a renewal made it (see authorizedFetch).
   let refusedAfterRenewal: string | undefined;
@@ -176,8 +176,8 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
 
   // Not `async`: returning the waiter directly saves the hot path a promise hop.
   function getAccessToken(tokenOptions?: GetAccessTokenOptions): Promise<string> {
-    const force = !!tokenOptions?.forceRenew;
-    if (!force && ports.clock.now() < freshUntil) return Promise.resolve(freshToken as string);
+    const force = tokenOptions?.forceRenew;
+    if (!force && ports.clock.now() < freshUntil) return freshToken;
     let renewalAsked = false;
     return waitUntil(() => {
       const now = ports.clock.now();
@@ -195,7 +195,8 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
       const { token, error, until } = decision as { token?: string; error?: CartoAuthError; until?: number };
       if (!token) throw error || new CartoAuthError(ERR_NOT_AUTHENTICATED, 'No token');
       freshUntil = until ?? 0; // a fresh token: the hot path takes the next calls
-      return (freshToken = token);
+      freshToken = Promise.resolve(token);
+      return token;
     });
   }
 

@@ -65,7 +65,7 @@ export type TokenDecision =
 export type CommonEvent =
   | { type: 'startRequested' }
   | { type: 'loginRequested'; options: LoginOptions }
-  | { type: 'renewRequested'; now: number; force: boolean }
+  | { type: 'renewRequested'; now: number; force?: boolean }
   | { type: 'logoutRequested'; options: LogoutOptions }
   | { type: 'remoteLogout' }
   /** An effect threw instead of answering (a broken port): the machine must leave any waiting state. */

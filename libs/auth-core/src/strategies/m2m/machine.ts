@@ -89,7 +89,7 @@ export function transition(
             : {};
       return [
         { status: 'fetching', seq, ...previous },
-        [{ type: 'requestToken', seq, skipCache: event.force }],
+        [{ type: 'requestToken', seq, skipCache: !!event.force }],
       ];
     }
     case 'tokenReceived': {

@@ -46,9 +46,7 @@ export function effectRunner<F extends { type: string }, E>(
       case 'stopAll':
       case 'abortRequests':
         if (effect.type === 'stopAll') cancelRenewal(); // stop() ends the renewal too
-        local.inFlight?.abort(
-          new CartoAuthError(ERR_CANCELLED, 'Cancelled by logout, login or stop()'),
-        );
+        local.inFlight?.abort(new CartoAuthError(ERR_CANCELLED, 'Cancelled by logout, login or stop()'));
         local.inFlight = undefined;
         return;
       case 'broadcastLogout':

@@ -299,7 +299,7 @@ function startRenewal(
   config: SpaMachineConfig,
   state: Extract<SpaState, { status: 'authenticated' }>,
   now: number,
-  force: boolean,
+  force: boolean | undefined,
 ): Step {
   const { session, retryAt = 0 } = state;
   const seq = state.seq + 1;

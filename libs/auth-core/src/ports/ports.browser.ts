@@ -9,6 +9,13 @@ export function isBrowserEnvironment(): boolean {
   return typeof window !== 'undefined' && typeof document !== 'undefined';
 }
 
+/** `true` where code runs on the user's machine: a page, or a web worker (no `window`, but `importScripts`). */
+export function isUserAgentEnvironment(): boolean {
+  return (
+    isBrowserEnvironment() || typeof (globalThis as { importScripts?: unknown }).importScripts === 'function'
+  );
+}
+
 /**
  * What the browser gives when it refuses Web Storage: nothing is found, and a write fails loudly. A
  * silent in-memory copy would lose the pending login on the redirect, and a guard would log in again

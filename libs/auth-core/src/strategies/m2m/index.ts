@@ -1,7 +1,7 @@
 import { minimalPorts } from '../../ports/ports.minimal';
 import { decodeJwtPayload } from '../../claims';
 import { configError, ERR_M2M_IN_BROWSER } from '../../errors';
-import { isBrowserEnvironment } from '../../ports/ports.browser';
+import { isUserAgentEnvironment } from '../../ports/ports.browser';
 import { leewayMs } from '../../timing';
 import type { Strategy } from '../../types';
 import { baseUrl, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN } from '../../urls';
@@ -45,12 +45,8 @@ const M2M_IN_BROWSER_MESSAGE =
  * const token = await auth.getAccessToken();
  */
 export function m2m(options: M2mOptions): Strategy<M2mState, M2mEvent, M2mEffect> {
-  // Web workers (no `window`) are browsers too: their code ships to the user's machine.
-  if (
-    isBrowserEnvironment() ||
-    typeof (globalThis as { importScripts?: unknown }).importScripts === 'function'
-  )
-    throw configError(M2M_IN_BROWSER_MESSAGE, ERR_M2M_IN_BROWSER);
+  // Pages and web workers alike: their code ships to the user's machine, a secret with it.
+  if (isUserAgentEnvironment()) throw configError(M2M_IN_BROWSER_MESSAGE, ERR_M2M_IN_BROWSER);
   const { clientId, clientSecret } = options ?? ({} as M2mOptions);
   if (!clientId || typeof clientId !== 'string') throw configError('m2m() needs a `clientId`.');
   if (!clientSecret || typeof clientSecret !== 'string') throw configError('m2m() needs a `clientSecret`.');

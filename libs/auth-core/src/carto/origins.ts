@@ -23,6 +23,6 @@ export function normalizeOrigins(origins: readonly string[]): ReadonlySet<string
  * and relative URLs are all refused (case-08).
  */
 export function allowedOrigin(url: string | URL, origins: ReadonlySet<string>): boolean {
-  const parsed = parseUrl(url);
-  return !!parsed && origins.has(parsed.origin);
+  // An unparsable URL has no origin, and `undefined` is never in the set.
+  return origins.has(parseUrl(url)?.origin as string);
 }

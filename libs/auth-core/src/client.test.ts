@@ -22,8 +22,9 @@ function throttledTimers(clock: ClockPort): ClockPort {
 function offlineFetch(status = 200) {
   const sent: Array<{ url: string; authorization: string | null }> = [];
   const port: typeof fetch = async (input, init) => {
-    // Not `new Request()`: it refuses URLs with credentials, which case-08 must send (without a token).
-    sent.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
+    // Requests to allowed origins arrive as a Request with the headers in `init`; others as given.
+    const url = input instanceof Request ? input.url : String(input);
+    sent.push({ url, authorization: new Headers(init?.headers).get('authorization') });
     return new Response('{}', { status, headers: { 'content-type': 'application/json' } });
   };
   return { port, sent };

@@ -78,7 +78,11 @@ export interface CartoAuthClient {
   logout(options?: LogoutOptions): void;
   /** A valid access token: cached, renewed within the leeway, one request for all concurrent callers. */
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
-  /** `fetch` that adds the bearer token for allowed origins only; on 401 renews once and retries once. */
+  /**
+   * `fetch` that adds the bearer token for allowed origins only; on 401 renews once and retries once
+   * (a streamed body too: the retry sends its own copy). The request's signal also ends the wait for
+   * a token: fetch then rejects with the signal's reason, as fetch alone would.
+   */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** `true` when a request to `url` may carry the token (exact origin match against the allow-list). */
   isAllowedUrl(url: string | URL): boolean;
@@ -201,15 +205,21 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   }
 
   async function authorizedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    // A URL object is read once: by the time the token is ready it could point elsewhere.
-    const isRequest = input instanceof Request;
-    const url = isRequest ? input.url : String(input);
-    const target = isRequest ? input : url;
-    if (!allowedOrigin(url, origins)) return ports.fetch(target, init);
-    const replay = isRequest ? input.clone() : url;
-    // case-09: no token means no header, never "Bearer undefined".
-    const token = await getAccessToken().catch(() => undefined);
-    const response = await ports.fetch(target, withBearer(target, init, token));
+    const url = input instanceof Request ? input.url : String(input);
+    if (!allowedOrigin(url, origins)) return ports.fetch(input, init);
+    // Read once, before waiting for the token: by then a URL object could point elsewhere. The clone
+    // tees the body, a stream too, so a retry has a body of its own.
+    const request = new Request(input, init);
+    const replay = request.clone();
+    // case-09: no token means no header, never "Bearer undefined". The caller's signal also ends the
+    // wait for a token (a renewal in flight): the request then goes out aborted, and fetch rejects with
+    // the signal's reason, as fetch alone would. `request.signal` is the request's own (it follows the
+    // caller's), so its `onabort` is ours to set, and it goes with the request.
+    const token = await Promise.race([
+      getAccessToken(),
+      new Promise<undefined>((settle) => (request.signal.onabort = () => settle(undefined))),
+    ]).catch(() => undefined);
+    const response = await ports.fetch(request, withBearer(request, token));
     // Any other answer: the API takes this client's tokens again, so a later 401 is worth a renewal.
     if (response.status !== 401) {
       refusedAfterRenewal = undefined;
@@ -222,8 +232,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     const renewed =
       token === refusedAfterRenewal ? token : await tokenAfterUnauthorized(getAccessToken, token);
     // The same token again means nothing changed: its 401 stands.
-    const retried =
-      renewed === token ? response : await ports.fetch(replay, withBearer(replay, init, renewed));
+    const retried = renewed === token ? response : await ports.fetch(replay, withBearer(replay, renewed));
     if (retried.status === 401) {
       refusedAfterRenewal = renewed;
       throw new CartoAuthError(ERR_UNAUTHORIZED, `${url} answered 401`, { status: 401 });
@@ -271,16 +280,11 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   };
 }
 
-/** `init` with `Authorization: Bearer` added when there is a token (case-09: never `Bearer undefined`). */
-function withBearer(
-  input: RequestInfo,
-  init: RequestInit | undefined,
-  token: string | undefined,
-): RequestInit {
-  // A string has no `headers`: then only `init`'s count.
-  const headers = new Headers(init?.headers ?? (input as Partial<Request>).headers);
+/** The headers of `request`, with `Authorization: Bearer` when there is a token (case-09: never `Bearer undefined`). */
+function withBearer(request: Request, token: string | undefined): RequestInit {
+  const headers = new Headers(request.headers);
   if (token) headers.set('Authorization', `Bearer ${token}`);
-  return { ...init, headers };
+  return { headers };
 }
 
 const stoppedError = () => new CartoAuthError(ERR_CANCELLED, 'Stopped');

@@ -111,13 +111,14 @@ export const isTransient = (error: CartoAuthError): boolean =>
 /**
  * `work`, unless `signal` aborts first: then its reason. A request must lose to the abort even through
  * a port that ignores the signal. The listener goes once `work` settles: a long-lived signal shared by
- * many calls keeps none of them.
+ * many calls keeps none of them. Without a signal, `work` itself.
  */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function raceAbort<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const onAbort = () => reject(signal?.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort);
+    // Also after an abort: a rejection of `work` is handled, never an unhandled one.
+    work.then(resolve, reject).finally(() => signal?.removeEventListener('abort', onAbort));
   });
 }

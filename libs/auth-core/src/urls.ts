@@ -34,8 +34,9 @@ export function secureUrl(value: string, what: string): URL {
 /** A base URL that paths are appended to: no query, fragment or credentials, no trailing slash. */
 export function baseUrl(value: string, what: string): string {
   const url = secureUrl(value, what);
-  if (url.search || url.hash || url.username || url.password)
-    throw configError(`${what}: not a base URL: ${value}`);
+  // Origin and path, nothing else: no credentials, no query or fragment, not even a bare `?` or `#`
+  // (`search` and `hash` are empty then, yet `…/?/v3/sql` is a query and `…/#/v3/sql` a fragment).
+  if (url.href !== url.origin + url.pathname) throw configError(`${what}: not a base URL: ${value}`);
   return url.href.replace(/\/+$/, '');
 }
 

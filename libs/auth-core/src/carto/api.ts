@@ -58,7 +58,7 @@ export async function requestJson<T>(
     // These APIs need a token: without one, its error (a network outage, a wrong secret) is the
     // answer, and no anonymous request goes out. The caller's signal also ends the wait for it.
     const token = auth.getAccessToken?.();
-    if (token) await (signal ? raceAbort(token, signal) : token);
+    if (token) await raceAbort(token, signal ?? undefined);
     response = await auth.fetch(url, init);
     text = await response.text(); // the body can stall too: its abort is the caller's as well
   } catch (cause) {

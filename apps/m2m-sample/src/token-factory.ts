@@ -1,39 +1,78 @@
-import { tokensApi, type CartoAuthClient } from '@carto-auth/core';
+import { CartoAuthError, ERR_INVALID_RESPONSE, tokensApi, type CartoAuthClient } from '@carto-auth/core';
+
+/** How long a minted token works: browsers are anonymous, so what they get must not be permanent. */
+export const TOKEN_LIFETIME_MS = 60 * 60_000;
+/** A token this close to its expiry is replaced, so a page that just fetched it still has time to use it. */
+const RENEW_BEFORE_MS = 10 * 60_000;
 
 /** Mints one narrowly scoped API access token and reuses it: token creation counts against a quota. */
 export interface TokenFactory {
+  /** The current token; a new one when there is none or it expires soon. A failed mint is retried on the next call. */
   token(): Promise<string>;
   /** Forget the cached token (the API rejected it); the next call mints a new one. */
   invalidate(rejected: string): void;
 }
 
+/** What {@link createTokenFactory} mints tokens for. */
+export interface TokenFactoryOptions {
+  connection: string;
+  table: string;
+  /** The browser origin allowed to use the tokens, read at each mint. */
+  referer: string;
+  /** The clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** One mint, in flight or done, shared by every caller until `renewAt`. */
+interface Mint {
+  token: Promise<string>;
+  minted?: string;
+  renewAt: number;
+}
+
 /**
  * CARTO's token-factory pattern (CARTO.md §1): a backend holding an M2M token creates API access tokens
- * limited to one table, the SQL API and the browser origin that will use them.
+ * limited to one table, the SQL API and the browser origin that will use them, for an hour.
  */
-export function createTokenFactory(
-  m2mClient: CartoAuthClient,
-  grant: { connection: string; table: string; referer: string },
-): TokenFactory {
+export function createTokenFactory(m2mClient: CartoAuthClient, options: TokenFactoryOptions): TokenFactory {
   const tokens = tokensApi(m2mClient);
-  let current: Promise<string> | undefined;
-  let minted: string | undefined;
+  const now = options.now ?? Date.now;
+  let current: Mint | undefined;
+
+  function mint(): Mint {
+    const start = now();
+    const entry: Mint = {
+      renewAt: start + TOKEN_LIFETIME_MS - RENEW_BEFORE_MS,
+      token: tokens
+        .create({
+          grants: [{ connection_name: options.connection, source: options.table }],
+          referers: [options.referer],
+          allowed_apis: ['sql'],
+          expiration_date: new Date(start + TOKEN_LIFETIME_MS).toISOString(),
+        })
+        .then((created) => {
+          // A 200 without a token is a failed mint too: cached, it would hand out nothing until restart.
+          const token: unknown = created?.token;
+          if (typeof token !== 'string' || !token)
+            throw new CartoAuthError(ERR_INVALID_RESPONSE, 'The Tokens API answered without a token.');
+          return (entry.minted = token);
+        }),
+    };
+    // A failed mint is forgotten, so the next call retries; unless a newer mint replaced it already.
+    entry.token.catch(() => {
+      if (current === entry) current = undefined;
+    });
+    return entry;
+  }
+
   return {
     token() {
-      current ??= tokens
-        .create({
-          grants: [{ connection_name: grant.connection, source: grant.table }],
-          referers: [grant.referer],
-          allowed_apis: ['sql'],
-        })
-        .then((created) => (minted = created.token));
-      // A failed mint must not be cached.
-      current.catch(() => (current = undefined));
-      return current;
+      if (!current || now() >= current.renewAt) current = mint();
+      return current.token;
     },
     invalidate(rejected) {
       // Synchronous, so the caller's very next token() mints anew; a newer token is kept.
-      if (minted === rejected) current = minted = undefined;
+      if (current?.minted === rejected) current = undefined;
     },
   };
 }

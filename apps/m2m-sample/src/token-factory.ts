@@ -1,4 +1,4 @@
-import { CartoAuthError, ERR_INVALID_RESPONSE, tokensApi, type CartoAuthClient } from '@carto-auth/core';
+import { tokensApi, type CartoAuthClient } from '@carto-auth/core';
 
 /** How long a minted token works: browsers are anonymous, so what they get must not be permanent. */
 export const TOKEN_LIFETIME_MS = 60 * 60_000;
@@ -50,13 +50,8 @@ export function createTokenFactory(m2mClient: CartoAuthClient, options: TokenFac
           allowed_apis: ['sql'],
           expiration_date: new Date(start + TOKEN_LIFETIME_MS).toISOString(),
         })
-        .then((created) => {
-          // A 200 without a token is a failed mint too: cached, it would hand out nothing until restart.
-          const token: unknown = created?.token;
-          if (typeof token !== 'string' || !token)
-            throw new CartoAuthError(ERR_INVALID_RESPONSE, 'The Tokens API answered without a token.');
-          return (entry.minted = token);
-        }),
+        // An answer without a token rejects (invalid_response) like any failed mint.
+        .then(({ token }) => (entry.minted = token)),
     };
     // A failed mint is forgotten, so the next call retries; unless a newer mint replaced it already.
     entry.token.catch(() => {

@@ -39,8 +39,3 @@ export function baseUrl(value: string, what: string): string {
   if (url.href !== url.origin + url.pathname) throw configError(`${what}: not a base URL: ${value}`);
   return url.href.replace(/\/+$/, '');
 }
-
-/** Removes trailing slashes so endpoint paths can be appended. */
-export function trimSlashes(url: URL): string {
-  return url.href.replace(/\/+$/, '');
-}

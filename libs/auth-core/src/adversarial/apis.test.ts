@@ -5,7 +5,15 @@ import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { apiToken, createCartoAuth, memoryPorts, querySql, tokensApi, validateTokenRequest } from '..';
+import {
+  apiToken,
+  createCartoAuth,
+  discoverTenant,
+  memoryPorts,
+  querySql,
+  tokensApi,
+  validateTokenRequest,
+} from '..';
 import { DEMO, countRequests, demoM2mClient, spaPage, useEmulator } from '../../test/harness';
 
 const emulator = useEmulator();
@@ -204,6 +212,108 @@ describe('auth.fetch with signals and bodies (findings of a second adversarial r
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  it.each([
+    ['an empty body', ''],
+    ['{}', '{}'],
+    ['null', 'null'],
+    ['a token that is not one', '{"token":"two words"}'],
+  ])(
+    'a Tokens API answering 200 with %s is invalid_response for create, get and update',
+    async (_name, body) => {
+      const api = await server((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(body);
+      });
+      try {
+        const tokens = tokensApi(
+          createCartoAuth({ strategy: apiToken({ token: 'T' }), apiBaseUrl: api.url }),
+        );
+        const grants = [{ connection_name: 'carto_dw', source: 'demo.public.cities' }];
+        for (const call of [
+          tokens.create({ grants, allowed_apis: ['sql'] }),
+          tokens.get('abc'),
+          tokens.update('abc', { referers: [] }),
+        ])
+          await expect(call).rejects.toMatchObject({ name: 'CartoAuthError', code: 'invalid_response' });
+      } finally {
+        await api.close();
+      }
+    },
+  );
+
+  it.each([
+    ['a token list that is not a list', '{"tokens":"abc"}'],
+    ['an entry without a token', '{"tokens":[{"grants":[]}]}'],
+    ['no object at all', '"abc"'],
+    ['null', 'null'],
+  ])('a Tokens API listing %s is invalid_response', async (_name, body) => {
+    const api = await server((_req, res) => res.end(body));
+    try {
+      const tokens = tokensApi(createCartoAuth({ strategy: apiToken({ token: 'T' }), apiBaseUrl: api.url }));
+      await expect(tokens.list()).rejects.toMatchObject({ code: 'invalid_response' });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it.each([
+    ['plain http for a remote host', 'http://tenant.example', 'invalid_response'],
+    ['not a URL', 'nonsense', 'invalid_response'],
+    ['credentials and a query', 'https://u:p@tenant.example/?a=1', 'invalid_response'],
+  ])(
+    'discoverTenant refuses a config.yaml whose apis.baseUrl is %s with a CartoAuthError',
+    async (_n, url, code) => {
+      const tenant = await server((req, res) =>
+        req.url === '/accounts'
+          ? res.end(JSON.stringify({ tenant_domain: req.headers.host }))
+          : res.end(`apis:\n  baseUrl: ${url}\n`),
+      );
+      try {
+        const client = createCartoAuth({ strategy: apiToken({ token: 'T' }), apiBaseUrl: tenant.url });
+        await expect(discoverTenant(client, { accountsUrl: tenant.url })).rejects.toMatchObject({
+          name: 'CartoAuthError',
+          code,
+        });
+      } finally {
+        await tenant.close();
+      }
+    },
+  );
+
+  it('discoverTenant reports a config.yaml answered 503 as api_error with the status', async () => {
+    const tenant = await server((req, res) => {
+      if (req.url === '/accounts') return res.end(JSON.stringify({ tenant_domain: req.headers.host }));
+      res.writeHead(503);
+      res.end('maintenance');
+    });
+    try {
+      const client = createCartoAuth({ strategy: apiToken({ token: 'T' }), apiBaseUrl: tenant.url });
+      await expect(discoverTenant(client, { accountsUrl: tenant.url })).rejects.toMatchObject({
+        code: 'api_error',
+        status: 503,
+      });
+    } finally {
+      await tenant.close();
+    }
+  });
+
+  it('querySql without a query, and ids that are not text, are refused before anything is sent', async () => {
+    const client = createCartoAuth({ strategy: apiToken({ token: 'T' }), apiBaseUrl: emulator().apiUrl });
+    for (const query of [undefined, '', '   '])
+      await expect(
+        querySql(client, { connection: 'carto_dw', query: query as unknown as string }),
+      ).rejects.toMatchObject({ name: 'TypeError', code: 'invalid_config' });
+    await expect(querySql(client, { connection: 'bad\ud800', query: 'select 1' })).rejects.toMatchObject({
+      code: 'invalid_config',
+    });
+    await expect(tokensApi(client).get('\udc00')).rejects.toMatchObject({ code: 'invalid_config' });
+    await expect(tokensApi(client).create(null as never)).rejects.toMatchObject({
+      code: 'invalid_token_request',
+    });
+    const log = await emulator().admin.requests();
+    expect(log.filter((entry) => entry.server === 'api')).toEqual([]);
   });
 
   it.each(['?', '#', '/?', '/#'])(

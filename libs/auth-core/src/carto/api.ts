@@ -22,9 +22,13 @@ export type CartoApiClient = Pick<CartoAuthClient, 'fetch' | 'apiBaseUrl'> &
  * so `tokens.get('..')` would call another endpoint.
  */
 export function pathSegment(value: string, what: string): string {
-  if (typeof value !== 'string' || value === '' || /^(\.|%2e){1,2}$/i.test(value))
-    throw configError(`${what}: not a name or id: ${JSON.stringify(value)}`);
-  return encodeURIComponent(value);
+  const refused = () => configError(`${what}: not a name or id: ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || value === '' || /^(\.|%2e){1,2}$/i.test(value)) throw refused();
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    throw refused(); // a lone surrogate: not text, and encodeURIComponent's URIError has no code
+  }
 }
 
 /** Identifies this library to CARTO, as CARTO's own clients do with `client=` (CARTO.md). */

@@ -1,5 +1,5 @@
-import { CARTO_ACCOUNTS_URL, isLoopbackHost, parseUrl, secureUrl, trimSlashes } from '../urls';
-import { CartoAuthError, ERR_INVALID_RESPONSE, ERR_NETWORK } from '../errors';
+import { baseUrl, CARTO_ACCOUNTS_URL, isLoopbackHost, parseUrl } from '../urls';
+import { CartoAuthError, ERR_API, ERR_INVALID_RESPONSE, ERR_NETWORK } from '../errors';
 import { abortError, requestJson, type CartoApiClient } from './api';
 
 /** Where a tenant's APIs live. */
@@ -19,9 +19,7 @@ export async function discoverTenant(
   auth: Omit<CartoApiClient, 'apiBaseUrl'>,
   options: { accountsUrl?: string; signal?: AbortSignal } = {},
 ): Promise<TenantInfo> {
-  const accountsUrl = trimSlashes(
-    secureUrl(options.accountsUrl ?? CARTO_ACCOUNTS_URL, 'discoverTenant({ accountsUrl })'),
-  );
+  const accountsUrl = baseUrl(options.accountsUrl ?? CARTO_ACCOUNTS_URL, 'discoverTenant({ accountsUrl })');
   const account = await requestJson<{ id?: string; tenant_domain?: string }>(
     auth,
     `${accountsUrl}/accounts`,
@@ -41,20 +39,30 @@ export async function discoverTenant(
   let yaml: string;
   try {
     response = await auth.fetch(`${tenantUrl}/config.yaml`, options.signal ? { signal: options.signal } : {});
-    yaml = response.ok ? await response.text() : '';
+    yaml = await response.text();
   } catch (cause) {
     const url = `${tenantUrl}/config.yaml`;
     if (options.signal?.aborted) throw abortError(options.signal, url);
     throw new CartoAuthError(ERR_NETWORK, `${url} could not be reached.`, { cause });
   }
-  const apiBaseUrl = baseUrlFromConfig(yaml);
-  if (!apiBaseUrl)
-    throw new CartoAuthError(ERR_INVALID_RESPONSE, `${tenantUrl}/config.yaml has no apis.baseUrl.`, {
-      status: response.status,
-    });
+  const { status } = response;
+  if (!response.ok)
+    throw new CartoAuthError(ERR_API, `${tenantUrl}/config.yaml answered ${status}.`, { status });
+  let apiBaseUrl: string | undefined;
+  try {
+    // What createCartoAuth will demand of it: https (or loopback http), origin and path only.
+    apiBaseUrl = baseUrl(baseUrlFromConfig(yaml) as string, 'apis.baseUrl');
+  } catch (cause) {
+    // The tenant's answer, not the app's configuration, is wrong: not a TypeError for the app to fix.
+    throw new CartoAuthError(
+      ERR_INVALID_RESPONSE,
+      `${tenantUrl}/config.yaml has no usable apis.baseUrl: ${(cause as Error).message}`,
+      { cause, status },
+    );
+  }
   return {
     tenantDomain,
-    apiBaseUrl: trimSlashes(secureUrl(apiBaseUrl, 'apis.baseUrl')),
+    apiBaseUrl,
     ...(account.id ? { accountId: account.id } : {}),
   };
 }

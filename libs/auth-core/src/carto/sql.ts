@@ -1,4 +1,4 @@
-import { CartoAuthError, ERR_INVALID_RESPONSE } from '../errors';
+import { CartoAuthError, configError, ERR_INVALID_RESPONSE } from '../errors';
 import { CARTO_API_VERSION, CARTO_CLIENT_ID, pathSegment, requestJson, type CartoApiClient } from './api';
 
 /** CARTO switches from GET to POST above this URL length (CARTO.md, common conventions). */
@@ -29,6 +29,9 @@ export async function querySql<Row = Record<string, unknown>>(
   auth: CartoApiClient,
   request: SqlQuery,
 ): Promise<SqlResult<Row>> {
+  // `q=undefined` would reach CARTO as a query: a missing or empty one is the caller's mistake.
+  if (typeof request?.query !== 'string' || !request.query.trim())
+    throw configError(`querySql({ query }): not a query: ${JSON.stringify(request?.query)}`);
   const endpoint = `${auth.apiBaseUrl}/v3/sql/${pathSegment(request.connection, 'querySql({ connection })')}/query`;
   const params = new URLSearchParams({ q: request.query, client: CARTO_CLIENT_ID, v: CARTO_API_VERSION });
   const getUrl = `${endpoint}?${params}`;

@@ -1,4 +1,5 @@
-import { CartoAuthError, ERR_INVALID_TOKEN_REQUEST } from '../errors';
+import { isBearerToken } from '../bearer';
+import { CartoAuthError, ERR_INVALID_RESPONSE, ERR_INVALID_TOKEN_REQUEST } from '../errors';
 import { parseUrl } from '../urls';
 import { pathSegment, requestJson, type CartoApiClient } from './api';
 
@@ -41,6 +42,8 @@ export function validateTokenRequest(request: Partial<ApiAccessTokenRequest>): v
   const fail = (message: string) => {
     throw new CartoAuthError(ERR_INVALID_TOKEN_REQUEST, message);
   };
+  if (!request || typeof request !== 'object')
+    fail('A token request is an object with grants and allowed_apis.');
   if (request.allowed_apis !== undefined) {
     if (!Array.isArray(request.allowed_apis) || request.allowed_apis.length === 0)
       fail('allowed_apis must list at least one API.');
@@ -113,26 +116,40 @@ export function tokensApi(auth: CartoApiClient): TokensApi {
     async create(request, options) {
       validateTokenRequest({
         ...request,
-        grants: request.grants ?? [],
-        allowed_apis: request.allowed_apis ?? [],
+        grants: request?.grants ?? [],
+        allowed_apis: request?.allowed_apis ?? [],
       });
-      return requestJson(auth, base, json('POST', { referers: [], ...request }, options));
+      return tokenFrom(
+        await requestJson(auth, base, json('POST', { referers: [], ...request }, options)),
+        base,
+      );
     },
     async list(options) {
-      const body = await requestJson<{ tokens?: ApiAccessToken[] } | ApiAccessToken[]>(
-        auth,
-        base,
-        call(options),
-      );
-      return Array.isArray(body) ? body : (body?.tokens ?? []);
+      const body = await requestJson<{ tokens?: unknown } | unknown[]>(auth, base, call(options));
+      // An object without `tokens` is an empty list (as before); anything else is not an answer.
+      const list = Array.isArray(body) ? body : body && typeof body === 'object' ? (body.tokens ?? []) : body;
+      if (!Array.isArray(list))
+        throw new CartoAuthError(ERR_INVALID_RESPONSE, `${base} answered without a token list.`);
+      return list.map((answer) => tokenFrom(answer, base));
     },
-    get: async (token, options) => requestJson(auth, item(token), call(options)),
+    get: async (token, options) =>
+      tokenFrom(await requestJson(auth, item(token), call(options)), item(token)),
     async update(token, changes, options) {
       validateTokenRequest(changes);
-      return requestJson(auth, item(token), json('PATCH', changes, options));
+      return tokenFrom(await requestJson(auth, item(token), json('PATCH', changes, options)), item(token));
     },
     async delete(token, options) {
       await requestJson(auth, item(token), call(options, { method: 'DELETE' }));
     },
   };
+}
+
+/**
+ * `answer` as an {@link ApiAccessToken}: a proxy or a wrong base URL can answer 200 with something else,
+ * and a "token" that is not one must fail here, not in every request made with it.
+ */
+function tokenFrom(answer: unknown, url: string): ApiAccessToken {
+  if (!isBearerToken((answer as Partial<ApiAccessToken> | null)?.token))
+    throw new CartoAuthError(ERR_INVALID_RESPONSE, `${url} answered without an API access token.`);
+  return answer as ApiAccessToken;
 }

@@ -48,7 +48,10 @@ export interface InspectedTransition {
 
 /** Options of `getAccessToken()`. */
 export interface GetAccessTokenOptions {
-  /** Renew even if the cached token looks fresh (e.g. the API just answered 401). */
+  /**
+   * Renew even if the cached token looks fresh (e.g. the API just answered 401). M2M: a token younger
+   * than 30 s is kept (CARTO rations M2M tokens; a new one would not cure a refusal that soon).
+   */
   forceRenew?: boolean;
 }
 

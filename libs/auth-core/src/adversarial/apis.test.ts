@@ -174,8 +174,8 @@ describe('auth.fetch with signals and bodies (findings of a second adversarial r
   });
 
   it('a streamed body answered 401 is sent again with the renewed token (the retry has its own copy)', async () => {
+    const client = await spaPage(emulator()).signIn();
     await emulator().admin.fault({ path: '/v3/sql/carto_dw/query', method: 'POST', status: 401, times: 1 });
-    const client = demoM2mClient(emulator());
     try {
       const first = await client.getAccessToken();
       const body = new Blob([JSON.stringify({ q: 'select name from demo.public.cities limit 1' })]).stream();

@@ -219,6 +219,56 @@ describe('m2m strategy against the emulator', () => {
     await expect(realM2mClient({ cache }, 800).getAccessToken()).resolves.toMatch(/^ey/);
   });
 
+  it('adversarial: an API answering 401 to every other request costs one token per 30 s, not one per 401', async () => {
+    const clock = manualClock(Date.now());
+    let answered = 0;
+    const api = (async () => new Response('{}', { status: answered++ % 2 ? 401 : 200 })) as typeof fetch;
+    const ports = memoryPorts({
+      clock,
+      fetch: (input, init) => (String(input).includes('/oauth/') ? fetch(input, init) : api(input, init)),
+    });
+    const rationed = demoM2mClient(emulator(), {}, { ports });
+    for (let i = 0; i < 20; i++)
+      await rationed.fetch(`${emulator().apiUrl}/v3/sql/carto_dw/query?q=1`).catch(() => undefined);
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+    // Once the token is 30 s old, a refusal is worth one renewal again.
+    clock.advance(30_000);
+    for (let i = 0; i < 4; i++)
+      await rationed.fetch(`${emulator().apiUrl}/v3/sql/carto_dw/query?q=1`).catch(() => undefined);
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(2);
+    rationed.stop();
+  });
+
+  it('adversarial: a forced renewal in a loop does not mint a token per call', async () => {
+    const client = m2mClient();
+    const first = await client.getAccessToken();
+    for (let i = 0; i < 10; i++) expect(await client.getAccessToken({ forceRenew: true })).toBe(first);
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(1);
+  });
+
+  it('adversarial: a shared-cache entry whose times are out of order (renewAt after its expiry) is a miss', async () => {
+    const clock = manualClock(Date.now());
+    const now = clock.now();
+    const entries = new Map<string, unknown>();
+    const cache: M2mTokenCache = {
+      get: (key) => entries.get(key) as never,
+      set: (key, value) => void entries.set(key, value),
+      delete: (key) => void entries.delete(key),
+    };
+    const writer = m2mClient({ cache }, clock);
+    await writer.getAccessToken();
+    const [key] = [...entries.keys()];
+    entries.set(key as string, {
+      accessToken: 'expired.token.x',
+      receivedAt: now - 90_000,
+      renewAt: now + 60_000,
+      expiresAt: now - 1,
+    });
+    const reader = m2mClient({ cache }, clock);
+    expect(await reader.getAccessToken()).not.toBe('expired.token.x');
+    expect(await countRequests(emulator(), '/oauth/token')).toBe(2);
+  });
+
   it('a hanging token endpoint times out with code timeout', async () => {
     await emulator().admin.fault({ path: '/oauth/token', hang: true });
     const client = realM2mClient({}, 300);

@@ -67,11 +67,19 @@ export async function runEffect(
 ): Promise<M2mEvent | undefined> {
   try {
     switch (effect.type) {
+      // Raced with the time-out too: a cache that never answers must not keep the effect (and its
+      // abort listener) alive for good.
       case 'cacheToken':
-        await config.cache.set(await config.cacheKey(), effect.token);
+        await raceAbort(
+          config.cacheKey().then((key) => config.cache.set(key, effect.token)),
+          context.signal,
+        );
         return undefined;
       case 'forgetCachedToken':
-        await config.cache.delete(await config.cacheKey());
+        await raceAbort(
+          config.cacheKey().then((key) => config.cache.delete(key)),
+          context.signal,
+        );
         return undefined;
       case 'requestToken':
         // The time-out or an abort wins even over a cache or fetch port that never answers.
@@ -109,12 +117,14 @@ function retryAfterMs(error: unknown, now: number): number | undefined {
   return ms >= 0 ? ms : undefined;
 }
 
-/** A cache entry that can be used: a bearer token and finite times. Anything else (another version, a bug) is a miss. */
+/** A cache entry that can be used: a bearer token and finite times in order. Anything else (another version, a bug) is a miss. */
 function isM2mToken(value: unknown): value is M2mToken {
-  const token = value as Partial<M2mToken> | null | undefined;
+  const { accessToken, receivedAt, renewAt, expiresAt } = (value ?? {}) as Partial<M2mToken>;
+  const times = [receivedAt, renewAt, expiresAt] as number[];
+  // Finite and in this order: a renewAt after the expiry would hand out an expired token as fresh.
   return (
-    isBearerToken(token?.accessToken) &&
-    [token?.expiresAt, token?.renewAt, token?.receivedAt].every(Number.isFinite)
+    isBearerToken(accessToken) &&
+    times.every((time, index) => Number.isFinite(time) && time >= (times[index - 1] ?? -Infinity))
   );
 }
 

@@ -47,6 +47,9 @@ export type M2mEffect =
   | { type: 'cacheToken'; token: M2mToken }
   | { type: 'forgetCachedToken' };
 
+/** A forced renewal (`getAccessToken({ forceRenew })`, a 401 at an API) keeps a token younger than this. */
+export const MIN_FORCED_RENEWAL_AGE_MS = RETRY_AFTER_MS;
+
 /** The longest back-off, whatever a server's `Retry-After` says: a bad header must not stop a service for hours. */
 export const MAX_BACKOFF_MS = 10 * 60_000;
 
@@ -71,7 +74,15 @@ export function transition(
       // Single flight (case-01, case-17): while a request runs, every caller waits for it.
       if (state.status === 'fetching') return [state, []];
       // After a transient failure, the token in hand is used until the retry, even by a forced renewal.
-      if (state.status === 'ready' && event.now < (state.retryAt ?? 0)) return [state, []];
+      // Nor does a forced renewal replace a token younger than MIN_FORCED_RENEWAL_AGE_MS: CARTO rations
+      // M2M tokens, and an API that refuses some requests (a 401 to every other one) must not turn each
+      // refusal into a new token.
+      if (
+        state.status === 'ready' &&
+        (event.now < (state.retryAt ?? 0) ||
+          (event.force && event.now < state.token.receivedAt + MIN_FORCED_RENEWAL_AGE_MS))
+      )
+        return [state, []];
       const seq = state.seq + 1;
       // After a failure without a token, the back-off holds for everyone, forced renewals included:
       // only the shared cache is asked (another process may have a token by now).
@@ -100,9 +111,16 @@ export function transition(
       };
       return [{ status: 'ready', seq: state.seq, token }, [{ type: 'cacheToken', token }]];
     }
-    case 'cachedTokenFound':
+    case 'cachedTokenFound': {
       if (state.status !== 'fetching' || event.seq !== state.seq) return [state, []];
-      return [{ status: 'ready', seq: state.seq, token: event.token }, []];
+      // The writer renews at its own leeway; this client's applies too (the earlier renewal wins).
+      const { receivedAt, expiresAt, renewAt } = event.token;
+      const own = tokenTimes(receivedAt, (expiresAt - receivedAt) / 1000, config.leewayMs).renewAt;
+      return [
+        { status: 'ready', seq: state.seq, token: { ...event.token, renewAt: Math.min(renewAt, own) } },
+        [],
+      ];
+    }
     case 'cacheMissed':
       if (state.status !== 'fetching' || event.seq !== state.seq || !state.backoff) return [state, []];
       return [{ ...state.backoff, seq: state.seq }, []];

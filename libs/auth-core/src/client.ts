@@ -26,7 +26,11 @@ export interface CartoAuthOptions {
   strategy: AnyStrategy;
   /** The tenant's API base URL, e.g. `https://gcp-us-east1.api.carto.com`. */
   apiBaseUrl: string;
-  /** Origins that may receive the token. Default: the origin of `apiBaseUrl` only (case-08). */
+  /**
+   * Origins that may receive the token, replacing the default: the origin of `apiBaseUrl` only
+   * (case-08). List that one too when you add others. `[]`: `fetch()` and the interceptors attach the
+   * token nowhere (the app adds it itself, from `getAccessToken()`).
+   */
   allowedOrigins?: string[];
   /** Host services. Default: the strategy's (the browser's for SPA in a page, `minimalPorts()` otherwise). */
   ports?: Ports;

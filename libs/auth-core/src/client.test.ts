@@ -7,8 +7,9 @@ import {
   type AuthSnapshot,
   type BroadcastPort,
   type ClockPort,
+  type LockNote,
 } from '.';
-import { REDIRECT_URI, countRequests, spaPage, useEmulator, waitFor } from '../test/harness';
+import { DEMO, REDIRECT_URI, countRequests, spaPage, useEmulator, waitFor } from '../test/harness';
 
 const emulator = useEmulator();
 const API = 'https://gcp-us-east1.api.carto.com';
@@ -559,8 +560,13 @@ describe('the SPA client over HTTP', () => {
     const first = spaPage(emulator());
     const second = spaPage(emulator());
     second.ports.localStore = first.ports.localStore;
-    second.ports.lock = lock === 'shared lock' ? first.ports.lock : undefined;
-    if (lock === 'no lock') first.ports.lock = undefined;
+    // 'no lock': each tab goes ahead at once with a note of its own (separate tabs without Web Locks).
+    const uncoordinated = () => ({
+      run: <T>(_name: string, _signal: AbortSignal, task: (note: LockNote) => Promise<T>) =>
+        task({ read: async () => null, write: async () => undefined }),
+    });
+    second.ports.lock = lock === 'shared lock' ? first.ports.lock : uncoordinated();
+    if (lock === 'no lock') first.ports.lock = uncoordinated();
     const tabA = await first.signIn({ storage: persistentStorage('local') });
     const tabB = second.client({ storage: persistentStorage('local') });
     expect((await tabB.start()).status).toBe('authenticated'); // restored from the shared storage
@@ -658,11 +664,11 @@ describe('the SPA client over HTTP', () => {
     const old = await tab.getAccessToken();
     const noteName = 'carto-auth:carto-spa-demo:refresh';
     await page.ports.lock!.run(noteName, new AbortController().signal, async (note) => {
-      // A spent-list that names every token there is would make any tab adopt this note.
+      // An answer recorded for the tab's own refresh token would make it adopt these tokens.
       const session = JSON.parse(page.ports.localStore.get('carto-auth:carto-spa-demo:session')!);
       const { calculatePKCECodeChallenge } = await import('oauth4webapi');
-      const spent = [await calculatePKCECodeChallenge(session.refreshToken)];
-      await note.write(JSON.stringify({ spent, tokens, receivedAt: page.clock.now() }));
+      const spent = await calculatePKCECodeChallenge(session.refreshToken);
+      await note.write(JSON.stringify([{ spent, tokens, receivedAt: page.clock.now() }]));
     });
     const renewed = await tab.getAccessToken({ forceRenew: true });
     expect(renewed).not.toBe(old);
@@ -771,6 +777,32 @@ describe('the SPA client over HTTP', () => {
     // Both go on working: the second took the first's answer instead of spending the same refresh token.
     await expect(first.getAccessToken({ forceRenew: true })).resolves.toEqual(expect.any(String));
     await expect(second.getAccessToken({ forceRenew: true })).resolves.toEqual(expect.any(String));
+  });
+
+  it("case-02: a duplicated tab (storage: session) takes its own session's newest tokens, never another tab's", async () => {
+    // Three tabs of one origin, one Web Lock: A, a duplicate of A (a copy of its sessionStorage), and B
+    // signed in as someone else. The real-browser side (Chromium copying sessionStorage) is in e2e.
+    const lock = spaPage(emulator()).ports.lock;
+    const pageA = spaPage(emulator());
+    const pageCopy = spaPage(emulator());
+    const pageB = spaPage(emulator());
+    pageA.ports.lock = pageCopy.ports.lock = pageB.ports.lock = lock;
+    const tabA = await pageA.signIn({ storage: persistentStorage('session') });
+    const key = 'carto-auth:carto-spa-demo:session';
+    pageCopy.ports.sessionStore.set(key, pageA.ports.sessionStore.get(key)!);
+    const copy = pageCopy.client({ storage: persistentStorage('session') });
+    expect((await copy.start()).status).toBe('authenticated');
+    const tabB = await pageB.signIn({ storage: persistentStorage('session') }, DEMO.users.sso);
+    const renewedA = await tabA.getAccessToken({ forceRenew: true }); // spends the refresh token the copy holds
+    await tabB.getAccessToken({ forceRenew: true }); // B's answer is now the newest in the note
+    const before = await countRequests(emulator(), '/oauth/token');
+    await expect(copy.getAccessToken({ forceRenew: true })).resolves.toBe(renewedA);
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(0);
+    expect(copy.getSnapshot().user?.email).toBe(DEMO.users.demo);
+    // Every family is alive: nothing was redeemed twice.
+    for (const tab of [tabA, copy, tabB])
+      await expect(tab.getAccessToken({ forceRenew: true })).resolves.toEqual(expect.any(String));
+    expect(tabB.getSnapshot().user?.email).toBe(DEMO.users.sso);
   });
 
   it('storage: session keeps the session across a reload; memory does not', async () => {

@@ -84,6 +84,18 @@ export class SampleTab {
     return new SampleTab(this.context, await this.context.newPage(), this.origin, this.emulator);
   }
 
+  /**
+   * A copy of this tab, as the browser's "Duplicate tab" makes: `window.open` of the same page, which
+   * starts with a copy of this tab's sessionStorage.
+   */
+  async openDuplicate(): Promise<SampleTab> {
+    const [page] = await Promise.all([
+      this.context.waitForEvent('page'),
+      this.page.evaluate(() => void window.open(location.href, '_blank')),
+    ]);
+    return new SampleTab(this.context, page, this.origin, this.emulator);
+  }
+
   /** The element with this `data-testid`. */
   byTestId(id: string): Locator {
     return this.page.getByTestId(id);

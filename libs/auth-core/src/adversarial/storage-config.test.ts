@@ -55,6 +55,27 @@ describe('corrupted storage', () => {
     expect(outcome).not.toMatchObject({ isCartoAuthError: false });
   });
 
+  it.each([
+    ['a refresh token that is a number', { refreshToken: 1 }],
+    ['an ID token that is an object', { idToken: {} }],
+  ])(
+    'an expired stored session with %s is not restored (it stayed authenticated, unable to renew)',
+    async (_what, tampered) => {
+      const page = spaPage(emulator());
+      const signedIn = await page.signIn({ storage: persistentStorage('session') });
+      signedIn.stop();
+      const stored = JSON.parse(page.ports.sessionStore.get(KEY('session'))!);
+      const past = page.clock.now() - 1;
+      page.ports.sessionStore.set(
+        KEY('session'),
+        JSON.stringify({ ...stored, ...tampered, expiresAt: past, renewAt: past }),
+      );
+      const client = page.client({ storage: persistentStorage('session') });
+      expect((await client.start()).status).toBe('unauthenticated');
+      await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
+    },
+  );
+
   it('a pending login without a code verifier fails with a coded error and sends no token request', async () => {
     const page = spaPage(emulator());
     page.ports.transientStorage.set(KEY('pending'), JSON.stringify({ state: 'S' }));

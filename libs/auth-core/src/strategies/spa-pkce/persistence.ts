@@ -45,10 +45,10 @@ export interface SpaPersistence {
 export function persistentStorage(scope: PersistenceScope): SpaPersistence {
   const store = (context: EffectContext) =>
     scope === 'local' ? context.ports.localStore : context.ports.sessionStore;
-  // 'local': the lock port (tests inject one), else the browser's Web Locks where they exist.
-  // 'session': this tab's storage, so only this page's clients share it (a double mount).
-  const lockOf = (context: EffectContext) =>
-    scope === 'local' ? (context.ports.lock ?? browserLock()) : pageLock;
+  // The lock port (tests inject one), else the browser's Web Locks, for 'session' too: a duplicated
+  // tab starts with a copy of this tab's sessionStorage, its refresh token included. Without either,
+  // at least this page's clients take turns (a component mounted twice).
+  const lockOf = (context: EffectContext) => context.ports.lock ?? browserLock() ?? pageLock;
   return {
     scope,
     load(context, key) {
@@ -61,32 +61,39 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
       store(context).remove(key('session'));
       // The note holds tokens too. With a signal of its own: a login right after the logout aborts
       // the work in flight, and this must still happen.
-      await lockOf(context)?.run(key('refresh'), new AbortController().signal, (note) => note.write(null));
+      await lockOf(context).run(key('refresh'), new AbortController().signal, (note) => note.write(null));
     },
     async redeem(context, key, seq, refreshToken, redeem) {
-      // Tabs sharing `'local'` share one rotating refresh token (case-02): redeem it under a cross-tab
-      // lock. The lock's note holds the newest tokens and every refresh token spent for them (hashed),
-      // so a tab holding a spent one takes the newest answer or goes on from its refresh token, and
-      // never sends a spent one (the server would revoke the whole family).
-      const lock = lockOf(context);
-      if (!lock) return redeem(refreshToken);
+      // Tabs holding one rotating refresh token (every tab with `'local'`, a duplicated tab with
+      // `'session'`, case-02) redeem it under a cross-tab lock. The lock's note keeps each answer with
+      // the (hashed) refresh token spent for it, so a tab holding a spent one follows its own family to
+      // the newest answer and takes it, or goes on from its refresh token: it never sends a spent one
+      // (the server would revoke the whole family). Families of other sessions do not mix.
       const { clock } = context.ports;
-      return lock.run(key('refresh'), context.signal, async (note) => {
-        const rotation = rotationOf(parseJson(await note.read()));
+      return lockOf(context).run(key('refresh'), context.signal, async (note) => {
+        const answers = answersOf(parseJson(await note.read()));
         let current = refreshToken;
-        if (rotation?.spent.includes(await hash(current))) {
-          const { tokens: newest, receivedAt } = rotation;
-          if (clock.now() < tokenTimes(receivedAt, newest.expiresIn, 0).expiresAt)
-            return { type: 'tokensReceived', seq, tokens: newest, receivedAt };
-          if (!newest.refreshToken) return redeem(current); // nothing newer to go on from
-          current = newest.refreshToken;
+        let newest: Answer | undefined;
+        // Follows this family's chain to its newest answer; bounded: a tampered note could loop.
+        for (let step = 0; step < MAX_ANSWERS; step++) {
+          const spent = await hash(current);
+          const answer = answers.find((entry) => entry.spent === spent);
+          if (!answer) break;
+          newest = answer;
+          if (!answer.tokens.refreshToken) break; // nothing newer to go on from
+          current = answer.tokens.refreshToken;
         }
+        if (newest && clock.now() < tokenTimes(newest.receivedAt, newest.tokens.expiresIn, 0).expiresAt)
+          return { type: 'tokensReceived', seq, tokens: newest.tokens, receivedAt: newest.receivedAt };
         const event = await redeem(current);
         if (event.type === 'tokensReceived') {
-          const spent = [...(rotation?.spent ?? []), await hash(current)].slice(-MAX_SPENT);
-          const next: Rotation = { spent, tokens: event.tokens, receivedAt: event.receivedAt };
+          const answer: Answer = {
+            spent: await hash(current),
+            tokens: event.tokens,
+            receivedAt: event.receivedAt,
+          };
           // Best effort: failing to leave a note must not throw away the tokens just received.
-          await note.write(JSON.stringify(next)).catch(() => undefined);
+          await note.write(JSON.stringify([...answers, answer].slice(-MAX_ANSWERS))).catch(() => undefined);
         }
         return event;
       });
@@ -94,29 +101,28 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
   };
 }
 
-/**
- * Coordinates the clients of this page (one JS realm) that share `'session'` storage: two of them
- * restoring one session (a component mounted twice) must not both redeem its rotating refresh token.
- */
+/** Coordinates this page's clients (one JS realm) where there is no cross-tab lock. */
 const pageLock = memoryLock();
 
 const SESSION_SHAPE = {
   accessToken: 'string',
+  refreshToken: 'string?',
+  idToken: 'string?',
   expiresAt: 'number',
   renewAt: 'number',
   receivedAt: 'number',
   user: 'object',
 };
 
-/** The newest answer of a refresh-token family, and the (hashed) refresh tokens spent to get there. */
-interface Rotation {
-  spent: string[];
+/** One token response of a refresh-token family, and the (hashed) refresh token spent for it. */
+interface Answer {
+  spent: string;
   tokens: TokenSet;
   receivedAt: number;
 }
 
-/** Spent refresh tokens the note remembers: far more rotations than a tab can miss. */
-const MAX_SPENT = 20;
+/** Answers the note remembers: far more rotations than a tab can miss, for a few sessions. */
+const MAX_ANSWERS = 20;
 
 /** A refresh token's SHA-256 (base64url), as PKCE computes it: the note never holds a usable one. */
 const hash = (refreshToken: string) => calculatePKCECodeChallenge(refreshToken);
@@ -131,8 +137,13 @@ const TOKEN_SET_SHAPE = {
   accessClaims: 'object?',
 };
 
-/** A {@link Rotation} read back from the note, or `undefined` for anything else (another version, tampering). */
-function rotationOf(value: unknown): Rotation | undefined {
-  const note = shaped<Rotation>(value, { spent: 'object', tokens: 'object', receivedAt: 'number' });
-  return note && Array.isArray(note.spent) && shaped(note.tokens, TOKEN_SET_SHAPE) ? note : undefined;
+/** The {@link Answer}s read back from the note; anything else (another version, tampering) is left out. */
+function answersOf(value: unknown): Answer[] {
+  return Array.isArray(value)
+    ? value.filter(
+        (entry) =>
+          shaped(entry, { spent: 'string', tokens: 'object', receivedAt: 'number' }) &&
+          shaped(entry.tokens, TOKEN_SET_SHAPE),
+      )
+    : [];
 }

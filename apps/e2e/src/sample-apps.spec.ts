@@ -371,14 +371,17 @@ describe.each(SAMPLES.map((sample) => [sample.name, sample] as const))(
       await t.waitForStatus('error');
     });
 
-    it('case-24: opening the guarded route signed out logs in once and lands back on it, signed in', async () => {
-      const t = await open(sample.guardedPath);
+    it('case-24: opening the guarded route signed out logs in once and lands back on it, query and hash kept, signed in', async () => {
+      // A deep link: the login must bring back all of it, not only the path.
+      const deepLink = `${sample.guardedPath}?tab=2&q=a%20b#section`;
+      const t = await open(deepLink);
       await t.submitLoginForm(DEMO.users.demo);
       await t.waitForApp();
       await t.waitForStatus('authenticated');
+      const here = () => `${t.url().pathname}${t.url().search}${t.url().hash}`;
       await eventually(
-        () => t.url().pathname === sample.guardedPath,
-        () => `the tab ended on ${t.url().href}, not on ${sample.guardedPath}`,
+        () => here() === deepLink,
+        () => `the tab ended on ${t.url().href}, not on ${deepLink}`,
       );
       await t.click('run-query');
       await t.byTestId('query-table').locator('tr:has(td)').first().waitFor();

@@ -45,12 +45,14 @@ export async function leaveCallback(client: CartoAuthClient, router: Router): Pr
 }
 
 /**
- * The core's guard for a page at `path`: `true` lets it render. A failed login sends the user home,
- * where the error is shown, and never starts another one (case-04); a missing session starts one
- * login that returns to `path` (case-24), and the page stays empty while the browser leaves.
+ * The core's guard for the page in the address bar: `true` lets it render. A failed login sends the
+ * user home, where the error is shown, and never starts another one (case-04); a missing session
+ * starts one login that returns to this address, query and hash included (case-24), and the page
+ * stays empty while the browser leaves.
  */
-export async function guard(client: CartoAuthClient, router: Router, path: string): Promise<boolean> {
-  const decision = await guardRoute(client, path);
+export async function guard(client: CartoAuthClient, router: Router): Promise<boolean> {
+  const path = location.pathname;
+  const decision = await guardRoute(client, `${path}${location.search}${location.hash}`);
   if (decision === 'error' && get(router.path) === path) router.navigate('/', { replace: true });
   return decision === 'allow';
 }

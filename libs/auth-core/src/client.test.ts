@@ -4,6 +4,7 @@ import {
   memoryPorts,
   persistentStorage,
   querySql,
+  spa,
   type AuthSnapshot,
   type BroadcastPort,
   type ClockPort,
@@ -747,6 +748,29 @@ describe('the SPA client over HTTP', () => {
     expect(tabB.getSnapshot().status).toBe('unauthenticated');
     await expect(tabB.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
     expect(second.nav.redirects).toHaveLength(1); // only its own login: the other tab does not redirect
+  });
+
+  it("case-29: another client id's logout on the same origin does not sign this client out", async () => {
+    const listeners = new Set<(message: string) => void>();
+    const channel: BroadcastPort = {
+      post: (message) => listeners.forEach((listener) => listener(message)),
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => void listeners.delete(listener);
+      },
+    };
+    const page = spaPage(emulator());
+    page.ports.broadcast = channel;
+    const signedIn = await page.signIn();
+    const otherApp = createCartoAuth({
+      strategy: spa({ clientId: 'another-app', redirectUri: 'http://127.0.0.1:4200/other' }),
+      apiBaseUrl: emulator().apiUrl,
+      ports: { ...memoryPorts(), broadcast: channel },
+    });
+    await otherApp.start();
+    otherApp.logout({ localOnly: true });
+    expect(signedIn.getSnapshot().status).toBe('authenticated');
+    await expect(signedIn.getAccessToken()).resolves.toEqual(expect.any(String));
   });
 
   it('case-30: by default tokens stay in memory; nothing token-like is written to any storage', async () => {

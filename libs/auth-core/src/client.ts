@@ -88,7 +88,8 @@ export interface CartoAuthClient {
   /**
    * `fetch` that adds the bearer token for allowed origins only; on 401 renews once and retries once
    * (a streamed body too: the retry sends its own copy). The request's signal also ends the wait for
-   * a token: fetch then rejects with the signal's reason, as fetch alone would.
+   * a token: fetch then rejects with the signal's reason, as fetch alone would. The client's token
+   * replaces an `Authorization` header of the caller's: send another credential with plain `fetch`.
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** `true` when a request to `url` may carry the token (exact origin match against the allow-list). */

@@ -37,7 +37,10 @@ export interface LoginOptions {
   prompt?: 'none' | 'login' | 'consent' | 'select_account';
   /** Any JSON value, handed back in the snapshot's session after the callback. */
   appState?: unknown;
-  /** Where the address bar should point after the callback (same origin). */
+  /**
+   * Where the address bar should point after the callback: a path or a URL on the app's origin (that
+   * of `redirectUri`); anything else makes the login an `invalid_config` error before it leaves.
+   */
   returnTo?: string;
 }
 
@@ -83,8 +86,7 @@ export type CommonEffect =
   | { type: 'cancelRenewal' }
   | { type: 'abortRequests' }
   /** `stop()`: cancel the renewal and abort the requests in flight. */
-  | { type: 'stopAll' }
-  | { type: 'broadcastLogout' };
+  | { type: 'stopAll' };
 
 /** What a network effect may use. */
 export interface EffectContext {

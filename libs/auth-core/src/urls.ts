@@ -6,10 +6,13 @@ export const CARTO_AUDIENCE = 'carto-cloud-native-api';
 export const CARTO_APP_URL = 'https://app.carto.com';
 export const CARTO_ACCOUNTS_URL = 'https://accounts.app.carto.com';
 
-/** Parses `value`, or returns `undefined` when it is not an absolute URL (`URL.parse` is too new for some browsers). */
-export function parseUrl(value: string | URL): URL | undefined {
+/**
+ * Parses `value` (resolved against `base`, if given), or returns `undefined` when it is not a URL
+ * (`URL.parse` is too new for some browsers).
+ */
+export function parseUrl(value: string | URL, base?: string): URL | undefined {
   try {
-    return new URL(value);
+    return new URL(value, base);
   } catch {
     return undefined;
   }

@@ -36,12 +36,16 @@ export const BUDGETS = { apiTokenOnly: 2048, coreSpa: 10240, adapterIncrement: 1
  * took the client's request time-out (no `silentTimeoutMs`) and goes on stop(), 13.13 KB once silent
  * renewal used `response_mode=web_message` (a raise for a broken feature: a real-browser test showed the
  * iframe flow never worked, the app loaded in the frame rewrote the callback URL before it was read),
- * 13.11 KB on 2026-12-04 once fetch() built one Request (its clone carries the retry's body).
+ * 13.11 KB on 2026-12-04 once fetch() built one Request (its clone carries the retry's body), 13.20 KB
+ * with two fixes from a real-browser review (a raise): `login({ returnTo })` off the app's origin is an
+ * error at once instead of after the whole trip to CARTO (the browser refused it on the way back, the
+ * code stayed in the address bar), and the logout broadcast names its client (any other client on the
+ * origin signed this one out).
  * Until it reaches 10 KB, CI holds it at or below this ceiling, so it cannot grow unnoticed. The ceiling
  * only goes down: a feature that needs bytes finds them in the SPA bundle first, and a raise (a broken
  * feature's fix) is recorded above with its reason.
  */
-export const CORE_SPA_CEILING = 13_113;
+export const CORE_SPA_CEILING = 13_195;
 
 /** Every row, ours first. Add an entry file and a row here for each new adapter (the test checks). */
 export const SIZE_ENTRIES: readonly SizeEntry[] = [

@@ -98,7 +98,11 @@ it('a listener unsubscribed by an earlier one during a notification is not calle
 
 it('a port that delivers an event while the strategy connects to it does not break createCartoAuth', () => {
   const ports = memoryPorts();
-  ports.broadcast = { post: () => undefined, subscribe: (listener) => (listener('logout'), () => undefined) };
+  // This client's own logout message (see logoutMessage), so that it reaches the machine.
+  ports.broadcast = {
+    post: () => undefined,
+    subscribe: (listener) => (listener('carto-auth:c:logout'), () => undefined),
+  };
   const client = createCartoAuth({
     strategy: spa({ clientId: 'c', redirectUri: 'http://127.0.0.1:4200/callback' }),
     apiBaseUrl: API,

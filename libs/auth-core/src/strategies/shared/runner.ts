@@ -10,7 +10,7 @@ interface RunnerState {
 }
 
 /**
- * Builds a strategy's effect runner: the common effects (renewal timer, aborting, logout broadcast)
+ * Builds a strategy's effect runner: the common effects (renewal timer, aborting)
  * plus the strategy's network effects, each with an abort signal and a time-out. Strategies without
  * I/O (API tokens) do not include this, which keeps their bundle small.
  */
@@ -48,9 +48,6 @@ export function effectRunner<F extends { type: string }, E>(
         if (effect.type === 'stopAll') cancelRenewal(); // stop() ends the renewal too
         local.inFlight?.abort(new CartoAuthError(ERR_CANCELLED, 'Cancelled by logout, login or stop()'));
         local.inFlight = undefined;
-        return;
-      case 'broadcastLogout':
-        scope.ports.broadcast?.post('logout');
         return;
       default:
         void runWithTimeout(effect as F, local, runNetworkEffect);

@@ -144,6 +144,9 @@ export async function runEffect(
     case 'replaceUrl':
       navigation.replaceUrl(effect.url);
       return;
+    case 'broadcastLogout':
+      ports.broadcast?.post(logoutMessage(config.prefix));
+      return;
     case 'navigate':
       navigation.redirect(effect.url);
       return;
@@ -186,3 +189,9 @@ export async function authorizeUrl(config: SpaEffectConfig, pending: PendingLogi
   url.search = new URLSearchParams(params).toString();
   return url.href;
 }
+
+/**
+ * What a logout tells the other tabs (case-29): named after the client, as its stored items are, so
+ * that another app or client on the same origin does not sign this one out.
+ */
+export const logoutMessage = (prefix: string) => `${prefix}:logout`;

@@ -5,7 +5,7 @@ import type { Strategy } from '../../types';
 import { baseUrl, CARTO_APP_URL, CARTO_AUDIENCE, CARTO_AUTH_DOMAIN, secureUrl } from '../../urls';
 import { auth0Server } from '../shared/oauth';
 import { effectRunner } from '../shared/runner';
-import { runEffect } from './effects';
+import { logoutMessage, runEffect } from './effects';
 import type { SpaPersistence } from './persistence';
 import {
   decideToken,
@@ -65,7 +65,7 @@ const DEFAULT_SCOPE = 'openid profile email read:current_user read:connections r
 export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect> {
   const { clientId } = options ?? ({} as SpaOptions);
   if (!clientId || typeof clientId !== 'string') throw configError('spa() needs a clientId');
-  const redirectUri = secureUrl(options.redirectUri, 'spa({ redirectUri })').href;
+  const { href: redirectUri, origin: appOrigin } = secureUrl(options.redirectUri, 'spa({ redirectUri })');
   const server = auth0Server(baseUrl(options.authDomain ?? CARTO_AUTH_DOMAIN, 'spa({ authDomain })'));
   const renew = options.renew ?? 'auto';
   const { storage = 'memory' } = options;
@@ -77,6 +77,7 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
   const config = {
     clientId,
     redirectUri,
+    appOrigin,
     organization: options.organization,
     leewayMs: leewayMs(options.leewaySeconds),
     renew,
@@ -105,7 +106,9 @@ export function spa(options: SpaOptions): Strategy<SpaState, SpaEvent, SpaEffect
     connect({ ports, send }) {
       const disconnects = [
         // case-29: a logout in another tab of this origin.
-        ports.broadcast?.subscribe((message) => message === 'logout' && send({ type: 'remoteLogout' })),
+        ports.broadcast?.subscribe(
+          (message) => message === logoutMessage(config.prefix) && send({ type: 'remoteLogout' }),
+        ),
         // Back from the login page: the page comes back mid-redirect and must be usable again.
         ports.navigation.onRestore?.(() => send({ type: 'pageRestored' })),
       ];

@@ -19,6 +19,7 @@ import {
 const config: SpaMachineConfig = {
   clientId: 'spa-client',
   redirectUri: 'http://127.0.0.1:4200/callback',
+  appOrigin: 'http://127.0.0.1:4200',
   leewayMs: 60_000,
   renew: 'auto',
   checkSignup: true,
@@ -145,6 +146,33 @@ describe('spa machine', () => {
     const redirect = effects.find((e) => e.type === 'redirectToAuthorize') as { login: LoginRequest };
     expect(JSON.parse(JSON.stringify(redirect.login))).toEqual({});
   });
+
+  it.each([
+    'https://evil.example/x',
+    '//evil.example/x',
+    'javascript:alert(1)',
+    'http://127.0.0.1:4201/',
+    'http://[',
+  ])(
+    'login({ returnTo: %j }) off the app origin is an invalid_config error at once: no trip to CARTO',
+    (returnTo) => {
+      const [state, effects] = step(initial(), { type: 'loginRequested', options: { returnTo } });
+      expect(state).toMatchObject({ status: 'error', error: { code: 'invalid_config' } });
+      expect(effects).toEqual([]);
+    },
+  );
+
+  it.each(['/data?tab=2#map', 'data', 'http://127.0.0.1:4200/data', '?q=1'])(
+    'login({ returnTo: %j }) on the app origin is kept for the callback',
+    (returnTo) => {
+      const [state, effects] = step(initial(), { type: 'loginRequested', options: { returnTo } });
+      expect(state.status).toBe('redirecting');
+      expect(effects).toContainEqual({
+        type: 'redirectToAuthorize',
+        login: expect.objectContaining({ returnTo }),
+      });
+    },
+  );
 
   it('a successful exchange authenticates, persists and schedules renewal at the leeway', () => {
     const [state, effects] = step(

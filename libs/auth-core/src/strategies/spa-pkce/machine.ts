@@ -1,7 +1,9 @@
 import { userFromClaims } from '../../claims';
+import { parseUrl } from '../../urls';
 import {
   CartoAuthError,
   ERR_AUTHORIZE_FAILED,
+  ERR_INVALID_CONFIG,
   ERR_LOGIN_REQUIRED,
   ERR_NOT_AUTHENTICATED,
   ERR_ORGANIZATION_MISMATCH,
@@ -52,6 +54,8 @@ export type RenewMode = 'auto' | 'refresh-token' | 'silent' | 'never';
 export interface SpaMachineConfig {
   clientId: string;
   redirectUri: string;
+  /** The origin of `redirectUri`: the app's. */
+  appOrigin: string;
   organization?: string;
   leewayMs: number;
   renew: RenewMode;
@@ -107,6 +111,8 @@ export type SpaEffect =
   /** Drops the pending login (remembering its `state` as consumed, case-07) and cleans the address bar. */
   | { type: 'consumeCallback'; state?: string; url: string }
   | { type: 'replaceUrl'; url: string }
+  /** Tells this client's other tabs (case-29). */
+  | { type: 'broadcastLogout' }
   | { type: 'navigate'; url: string };
 
 type Effect = CommonEffect | SpaEffect;
@@ -134,8 +140,15 @@ export function transition(config: SpaMachineConfig, state: SpaState, event: Com
     case 'pageRestored':
       // The redirect never finished: start over as on a page load (restores a stored session, if any).
       return status === 'redirecting' ? [{ status: 'loading', seq: seq + 1 }, [{ type: 'restore' }]] : same;
-    case 'loginRequested':
-      return status === 'redirecting' ? same : redirectToLogin(seq + 1, loginRequest(config, event.options));
+    case 'loginRequested': {
+      if (status === 'redirecting') return same;
+      const login = loginRequest(config, event.options);
+      // Checked before the trip to CARTO: on the way back the browser would refuse to show another
+      // origin (or a `javascript:` URL) in the address bar, and the login would fail only then.
+      return login.returnTo && parseUrl(login.returnTo, config.redirectUri)?.origin !== config.appOrigin
+        ? failed(new CartoAuthError(ERR_INVALID_CONFIG, `returnTo not on this origin: ${login.returnTo}`))
+        : redirectToLogin(seq + 1, login);
+    }
     case 'tokensReceived':
       if (event.seq !== seq) return same;
       if (status === 'exchanging') return completeLogin(config, state, event);

@@ -29,7 +29,8 @@ export interface CartoAuthOptions {
   /**
    * Origins that may receive the token, replacing the default: the origin of `apiBaseUrl` only
    * (case-08). List that one too when you add others. `[]`: `fetch()` and the interceptors attach the
-   * token nowhere (the app adds it itself, from `getAccessToken()`).
+   * token nowhere (the app adds it itself, from `getAccessToken()`). One string is taken as a one-entry
+   * list; any other shape is an `invalid_config` error.
    */
   allowedOrigins?: string[];
   /** Host services. Default: the strategy's (the browser's for SPA in a page, `minimalPorts()` otherwise). */
@@ -117,7 +118,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
   if (typeof strategy?.transition !== 'function') throw configError('createCartoAuth(): no strategy');
   const apiBaseUrl = baseUrl(options.apiBaseUrl, 'apiBaseUrl');
   // The default is the origin of `apiBaseUrl`, which may have a path (a proxy under /carto).
-  const origins = normalizeOrigins(options.allowedOrigins ?? [new URL(apiBaseUrl).origin]);
+  const origins = normalizeOrigins(options.allowedOrigins ?? new URL(apiBaseUrl).origin);
   const ports = options.ports ?? strategy.defaultPorts();
 
   let state: { status: string } = strategy.initial();

@@ -27,7 +27,7 @@ export function positiveMs(value = 10_000, name: string): number {
 export function leewayMs(seconds: number | undefined): number {
   if (seconds === undefined) return DEFAULT_LEEWAY_MS;
   if (!Number.isFinite(seconds) || seconds < 0)
-    throw configError(`leewaySeconds must be a number >= 0, got ${seconds}`);
+    throw configError(`leewaySeconds: not a number >= 0: ${seconds}`);
   return seconds * 1000;
 }
 

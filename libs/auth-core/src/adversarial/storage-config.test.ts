@@ -135,6 +135,23 @@ describe('configuration edge cases', () => {
     ).toThrow(expect.objectContaining({ code: 'invalid_config' }));
   });
 
+  it('takes one allowedOrigins string as a one-entry list and refuses other shapes with a coded error', () => {
+    const client = (allowedOrigins: unknown) =>
+      createCartoAuth({
+        strategy: apiToken({ token: 't' }),
+        apiBaseUrl: API,
+        allowedOrigins: allowedOrigins as string[],
+        ports: memoryPorts(),
+      });
+    // From JavaScript a single origin is easily passed bare: it must not end as `origins.map is not a function`.
+    const single = client('https://maps.example.com');
+    expect(single.isAllowedUrl('https://maps.example.com/tiles')).toBe(true);
+    expect(single.isAllowedUrl(`${API}/v3/sql`)).toBe(false);
+    for (const shape of [42, {}, new Set(['https://maps.example.com']), 'maps.example.com']) {
+      expect(() => client(shape)).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+    }
+  });
+
   it('refuses an apiBaseUrl with a query or fragment (helpers would call the wrong URL)', () => {
     expect(() =>
       createCartoAuth({

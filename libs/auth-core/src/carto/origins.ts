@@ -5,9 +5,10 @@ import { parseUrl, secureUrl } from '../urls';
  * Parses each allowed origin once. Origins must be HTTPS (or loopback `http:`): a token must never be
  * attached to a clear-text request.
  */
-export function normalizeOrigins(origins: readonly string[]): ReadonlySet<string> {
+export function normalizeOrigins(origins: string | readonly string[]): ReadonlySet<string> {
   return new Set(
-    origins.map((origin) => {
+    // `flat` takes one string as a one-entry list, and anything else reaches the URL check (coded error).
+    [origins].flat().map((origin) => {
       const url = secureUrl(origin, 'allowedOrigins');
       // An entry with a path would silently allow the whole origin: refuse it instead (origins only).
       // Any spelling of an origin is one (upper case, `:443`, Unicode host): URL normalises it.

@@ -69,7 +69,7 @@ async function runWithTimeout<F, E>(
   try {
     // Inside the try: a clock port without timers fails this effect, not the whole page (no unhandled rejection).
     timer = scope.ports.clock.setTimer(
-      () => controller.abort(new CartoAuthError(ERR_TIMEOUT, `No answer within ${scope.timeoutMs} ms.`)),
+      () => controller.abort(new CartoAuthError(ERR_TIMEOUT, `No answer within ${scope.timeoutMs} ms`)),
       scope.timeoutMs,
     );
     event = await runNetworkEffect(effect, { ...scope, signal: controller.signal });

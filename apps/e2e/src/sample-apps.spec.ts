@@ -117,7 +117,9 @@ describe.each(SAMPLES.map((sample) => [sample.name, sample] as const))(
           .map((r) => r.status),
       ).toEqual([200]);
 
+      // The whole start-up is in the log, its first transition included, in every sample.
       await t.waitForText('transition-log', 'authenticated');
+      await t.waitForText('transition-log', 'startRequested → loading', 1_000);
       expect(await t.byTestId('error').count()).toBe(0);
     });
 

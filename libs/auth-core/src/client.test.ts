@@ -10,6 +10,7 @@ import {
   type ClockPort,
   type LockNote,
 } from '.';
+import { sealAnswer } from './strategies/spa-pkce/persistence';
 import { DEMO, REDIRECT_URI, countRequests, spaPage, useEmulator, waitFor } from '../test/harness';
 
 const emulator = useEmulator();
@@ -656,9 +657,10 @@ describe('the SPA client over HTTP', () => {
   });
 
   it.each([
-    ['claims of the wrong type', { accessToken: 'forged', accessClaims: null }],
+    ['claims of the wrong type', { accessToken: 'forged', refreshToken: 'r', accessClaims: null }],
     ['no access token', { refreshToken: 'r' }],
-    ['an expiry that is not a number', { accessToken: 'forged', expiresIn: 'soon' }],
+    ['no refresh token', { accessToken: 'forged', expiresIn: 3_600 }],
+    ['an expiry that is not a number', { accessToken: 'forged', refreshToken: 'r', expiresIn: 'soon' }],
   ])('case-02: a tampered note (%s) is ignored and the tab renews for real', async (_what, tokens) => {
     const page = spaPage(emulator());
     const tab = await page.signIn({ storage: persistentStorage('local') });
@@ -666,10 +668,10 @@ describe('the SPA client over HTTP', () => {
     const noteName = 'carto-auth:carto-spa-demo:refresh';
     await page.ports.lock!.run(noteName, new AbortController().signal, async (note) => {
       // An answer recorded for the tab's own refresh token would make it adopt these tokens.
+      // Sealed with the right key: only the shape check stands between these tokens and the tab.
       const session = JSON.parse(page.ports.localStore.get('carto-auth:carto-spa-demo:session')!);
-      const { calculatePKCECodeChallenge } = await import('oauth4webapi');
-      const spent = await calculatePKCECodeChallenge(session.refreshToken);
-      await note.write(JSON.stringify([{ spent, tokens, receivedAt: page.clock.now() }]));
+      const answer = { tokens: tokens as never, receivedAt: page.clock.now() };
+      await note.write(JSON.stringify([await sealAnswer(answer, session.refreshToken, page.ports.random())]));
     });
     const renewed = await tab.getAccessToken({ forceRenew: true });
     expect(renewed).not.toBe(old);

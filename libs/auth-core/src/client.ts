@@ -92,7 +92,7 @@ export interface CartoAuthClient {
    * a token: fetch then rejects with the signal's reason, as fetch alone would. The client's token
    * replaces an `Authorization` header of the caller's: send another credential with plain `fetch`.
    */
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /** `true` when a request to `url` may carry the token (exact origin match against the allow-list). */
   isAllowedUrl(url: string | URL): boolean;
   /**
@@ -213,7 +213,7 @@ export function createCartoAuth(options: CartoAuthOptions): CartoAuthClient {
     });
   }
 
-  async function authorizedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  async function authorizedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const url = input instanceof Request ? input.url : String(input);
     if (!allowedOrigin(url, origins)) return ports.fetch(input, init);
     // Read once, before waiting for the token: by then a URL object could point elsewhere. The clone

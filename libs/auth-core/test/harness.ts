@@ -119,12 +119,14 @@ export interface SpaPage {
 }
 
 export const REDIRECT_URI = 'http://127.0.0.1:4200/callback';
+/** Where a {@link SpaPage} starts, and where a login clicked there comes back to. */
+export const APP_HOME = 'http://127.0.0.1:4200/';
 
 /** Creates a {@link SpaPage} against `emulator`. The clock starts at real time (ID tokens are checked against it). */
 export function spaPage(emulator: TestEmulator, clockStart = Date.now()): SpaPage {
   const clock = manualClock(clockStart);
   const agent = createUserAgent();
-  const nav = recordingNavigation('http://127.0.0.1:4200/', (authorizeUrl) => agent.follow(authorizeUrl));
+  const nav = recordingNavigation(APP_HOME, (authorizeUrl) => agent.follow(authorizeUrl));
   const recorder = recordingFetch();
   const ports = memoryPorts({ clock, navigation: nav, fetch: recorder.fetch });
   const page: SpaPage = {

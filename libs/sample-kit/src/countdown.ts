@@ -5,7 +5,10 @@ export function expiryText(expiresAt: number | undefined, now: number): string {
   if (seconds === 0) return 'expired';
   const [h, m, s] = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60];
   const clock = `${h > 0 ? `${h}:${pad(m)}` : m}:${pad(s)}`;
-  return `expires in ${clock} (at ${new Date(expiresAt).toLocaleTimeString()})`;
+  const at = new Date(expiresAt);
+  // A 24-hour token ends at this time of day tomorrow: the time alone would read as "now".
+  const sameDay = at.toDateString() === new Date(now).toDateString();
+  return `expires in ${clock} (at ${sameDay ? at.toLocaleTimeString() : at.toLocaleString()})`;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -79,6 +79,15 @@ describe('expiryText', () => {
     expect(expiryText(3_725_000, 0)).toMatch(/^expires in 1:02:05 /);
     expect(expiryText(1_000, 5_000)).toBe('expired');
   });
+
+  it('names the day when the token ends on another one (a 24-hour token ends at this time tomorrow)', () => {
+    const now = new Date(2026, 11, 4, 21, 54, 13).getTime();
+    const tomorrow = now + 86_400_000;
+    expect(expiryText(tomorrow, now)).toBe(`expires in 24:00:00 (at ${new Date(tomorrow).toLocaleString()})`);
+    expect(expiryText(now + 60_000, now)).toBe(
+      `expires in 1:00 (at ${new Date(now + 60_000).toLocaleTimeString()})`,
+    );
+  });
 });
 
 describe('queryCities against the emulator', () => {

@@ -20,6 +20,9 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     provideBrowserGlobalErrorListeners(),
     provideRouter(routes, withComponentInputBinding()),
+    // Initializers run in the order they are listed: the transition log attaches before provideCartoAuth's
+    // own initializer starts the client, so start-up (startRequested → loading) is logged too.
+    provideEnvironmentInitializer(() => void inject(TransitionLog)),
     provideCartoAuth({
       strategy: spa(spaOptionsFor(settings, window.location.origin)),
       apiBaseUrl: settings.apiBaseUrl,
@@ -27,7 +30,5 @@ export const appConfig: ApplicationConfig = {
     // Requests made with HttpClient to the CARTO API origin get the bearer token; others are left alone.
     provideHttpClient(withInterceptors([cartoAuthInterceptor])),
     { provide: SAMPLE_SETTINGS, useValue: settings },
-    // Attach the transition log before the app initializer starts the client, so start-up is logged too.
-    provideEnvironmentInitializer(() => void inject(TransitionLog)),
   ],
 };

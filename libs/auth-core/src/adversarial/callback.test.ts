@@ -3,7 +3,15 @@
  * through a real SPA client against the spawned emulator.
  */
 import { CartoAuthError } from '..';
-import { REDIRECT_URI, countRequests, spaPage, useEmulator, waitFor, type SpaPage } from '../../test/harness';
+import {
+  APP_HOME,
+  REDIRECT_URI,
+  countRequests,
+  spaPage,
+  useEmulator,
+  waitFor,
+  type SpaPage,
+} from '../../test/harness';
 
 const emulator = useEmulator();
 const PENDING_KEY = 'carto-auth:carto-spa-demo:pending';
@@ -109,7 +117,7 @@ describe('malformed callbacks', () => {
       `${REDIRECT_URI}?error=access_denied&error_description=${q('<img src=x onerror=alert(1)>')}&state=${q(state)}`,
     );
     expect(snapshot.error).toMatchObject({ code: 'authorize_failed', oauthError: 'access_denied' });
-    expect(page.nav.url).toBe(REDIRECT_URI);
+    expect(page.nav.url).toBe(APP_HOME); // a refused login also goes back to where it started
   });
 
   it('a callback on another path of the same origin is not ours', async () => {

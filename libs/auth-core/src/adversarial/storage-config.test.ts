@@ -2,7 +2,7 @@
  * Adversarial storage contents and configuration edge cases, against real clients and the emulator.
  */
 import { apiToken, CartoAuthError, createCartoAuth, m2m, memoryPorts, persistentStorage, spa } from '..';
-import { DEMO, REDIRECT_URI, countRequests, spaPage, useEmulator } from '../../test/harness';
+import { DEMO, APP_HOME, REDIRECT_URI, countRequests, spaPage, useEmulator } from '../../test/harness';
 
 const emulator = useEmulator();
 const KEY = (name: string) => `carto-auth:${DEMO.spaClientId}:${name}`;
@@ -29,7 +29,7 @@ describe('corrupted storage', () => {
     const client = await page.signIn();
     expect(client.getSnapshot().error?.message).toBeUndefined();
     expect(client.getSnapshot().status).toBe('authenticated');
-    expect(page.nav.url).toBe(REDIRECT_URI); // the code is gone from the address bar
+    expect(page.nav.url).toBe(APP_HOME); // back where the login started, the code gone
   });
 
   it('a "consumed" list that is a JSON object does not turn a foreign callback into an error', async () => {

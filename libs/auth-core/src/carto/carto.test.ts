@@ -153,6 +153,15 @@ describe('CARTO helpers against the emulator', () => {
     expect(tenant.tenantDomain).toBe(new URL(emulator().apiUrl).host);
   });
 
+  it('discoverTenant refuses, before sending, an accounts origin the client would not send its token to', async () => {
+    const client = m2mClient(); // allowedOrigins: the API origin only
+    const accountsUrl = 'https://accounts.example.com';
+    await expect(discoverTenant(client, { accountsUrl })).rejects.toMatchObject({
+      code: 'invalid_config',
+      message: expect.stringContaining(accountsUrl),
+    });
+  });
+
   it('reads apis.baseUrl from config.yaml and ignores other sections', () => {
     expect(
       baseUrlFromConfig('other:\n  baseUrl: wrong\napis:\n  foo: 1\n  baseUrl: "https://x.example"\n'),

@@ -1,5 +1,6 @@
 import { baseUrl, CARTO_ACCOUNTS_URL, isLoopbackHost, parseUrl } from '../urls';
-import { CartoAuthError, ERR_API, ERR_INVALID_RESPONSE, ERR_NETWORK } from '../errors';
+import { CartoAuthError, configError, ERR_API, ERR_INVALID_RESPONSE, ERR_NETWORK } from '../errors';
+import type { CartoAuthClient } from '../client';
 import { abortError, requestJson, type CartoApiClient } from './api';
 
 /** Where a tenant's APIs live. */
@@ -13,13 +14,20 @@ export interface TenantInfo {
  * Finds the API base URL of the signed-in user's tenant, as CARTO's Python client does:
  * `GET {accountsUrl}/accounts` for `tenant_domain`, then `https://{tenant_domain}/config.yaml` for
  * `apis.baseUrl`. A configured `apiBaseUrl` always wins; use this only when you do not know it.
- * The client's `allowedOrigins` must include the accounts origin (it receives the token).
+ * The client's `allowedOrigins` must include the accounts origin (it receives the token): otherwise
+ * this throws `invalid_config` before sending anything. `accountsUrl` defaults to CARTO's
+ * (`https://accounts.app.carto.com`); against the emulator, pass its API URL.
  */
 export async function discoverTenant(
-  auth: Omit<CartoApiClient, 'apiBaseUrl'>,
+  auth: Omit<CartoApiClient, 'apiBaseUrl'> & Partial<Pick<CartoAuthClient, 'isAllowedUrl'>>,
   options: { accountsUrl?: string; signal?: AbortSignal } = {},
 ): Promise<TenantInfo> {
   const accountsUrl = baseUrl(options.accountsUrl ?? CARTO_ACCOUNTS_URL, 'discoverTenant({ accountsUrl })');
+  // Sent without a token, the request would only come back as the API's 401: name the fix instead.
+  if (auth.isAllowedUrl?.(accountsUrl) === false)
+    throw configError(
+      `discoverTenant(): add ${new URL(accountsUrl).origin} to the client's allowedOrigins (the accounts API needs the token)`,
+    );
   const account = await requestJson<{ id?: string; tenant_domain?: string }>(
     auth,
     `${accountsUrl}/accounts`,

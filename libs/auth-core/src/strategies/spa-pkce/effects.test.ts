@@ -1,5 +1,13 @@
 import { persistentStorage } from '.';
-import { DEMO, REDIRECT_URI, countRequests, spaPage, useEmulator, waitFor } from '../../../test/harness';
+import {
+  DEMO,
+  APP_HOME,
+  REDIRECT_URI,
+  countRequests,
+  spaPage,
+  useEmulator,
+  waitFor,
+} from '../../../test/harness';
 
 const emulator = useEmulator();
 
@@ -34,8 +42,38 @@ describe('spa strategy against the emulator', () => {
     });
     expect(snapshot.user!.permissions.length).toBeGreaterThan(0);
     expect(snapshot.expiresAt! - page.clock.now()).toBe(86_400_000);
-    expect(page.nav.url).toBe(REDIRECT_URI); // callback parameters removed from the address bar
+    // Back on the page the login left from, the callback parameters gone from the address bar.
+    expect(page.nav.url).toBe(APP_HOME);
     await expect(client.getAccessToken()).resolves.toMatch(/^ey/);
+  });
+
+  it.each([
+    [
+      'comes back to the page login() was called on (path, query and hash)',
+      `${APP_HOME}data?tab=2#map`,
+      {},
+      `${APP_HOME}data?tab=2#map`,
+    ],
+    [
+      'with returnTo, comes back there instead',
+      `${APP_HOME}data`,
+      { returnTo: '/reports?id=7' },
+      '/reports?id=7', // as given: the browser resolves it against the page
+    ],
+    [
+      'from a page of another origin, comes back to the callback URL',
+      'http://127.0.0.1:4201/elsewhere',
+      {},
+      REDIRECT_URI,
+    ],
+  ])('a login %s', async (_what, startedOn, options, landsOn) => {
+    const page = spaPage(emulator());
+    const first = page.client();
+    await first.start();
+    page.nav.url = startedOn;
+    page.nav.url = await page.loginAt(first, DEMO.users.demo, options);
+    expect((await page.client().start()).status).toBe('authenticated');
+    expect(page.nav.url).toBe(landsOn);
   });
 
   it('logs in through an SSO organization and checks the token carries it', async () => {

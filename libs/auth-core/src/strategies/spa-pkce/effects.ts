@@ -24,6 +24,8 @@ export interface SpaEffectConfig {
   server: AuthorizationServer;
   client: Client;
   redirectUri: string;
+  /** The origin of `redirectUri`: the app's. */
+  appOrigin: string;
   /** Fixed `/authorize` parameters: client id, redirect URI, scope, audience. */
   authorizeParams: Record<string, string>;
   /** Where the session survives reloads; none (memory only) by default (case-30). */
@@ -80,7 +82,15 @@ export async function runEffect(
       };
     }
     case 'redirectToAuthorize': {
-      const pending: PendingLogin = { ...effect.login, state: ports.random(), codeVerifier: ports.random() };
+      const here = navigation.currentUrl();
+      const pending: PendingLogin = {
+        ...effect.login,
+        // Without one, the login comes back to the page it left, not to the bare callback URL (a page
+        // of another origin, the app framed elsewhere, could not be put back in the address bar).
+        returnTo: effect.login.returnTo ?? (here.startsWith(`${config.appOrigin}/`) ? here : undefined),
+        state: ports.random(),
+        codeVerifier: ports.random(),
+      };
       const url = await authorizeUrl(config, pending);
       if (context.signal.aborted) return; // logout() or stop() came while the challenge was computed
       transient.set(key('pending'), JSON.stringify(pending));
@@ -133,7 +143,7 @@ export async function runEffect(
       persistence?.save(context, key, effect.session);
       return;
     case 'clearSession':
-      await persistence?.clear(context, key);
+      await persistence?.clear(context, key, effect.signedOut);
       return;
     case 'consumeCallback':
       transient.remove(key('pending'));

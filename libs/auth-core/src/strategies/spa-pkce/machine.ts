@@ -107,7 +107,8 @@ export type SpaEffect =
   | { type: 'refreshTokens'; seq: number; refreshToken: string }
   | { type: 'silentAuthorize'; seq: number; organization?: string }
   | { type: 'persistSession'; session: SpaSession }
-  | { type: 'clearSession' }
+  /** `signedOut`: a logout in this tab, which also wipes what other tabs could renew from. */
+  | { type: 'clearSession'; signedOut?: boolean }
   /** Drops the pending login (remembering its `state` as consumed, case-07) and cleans the address bar. */
   | { type: 'consumeCallback'; state?: string; url: string }
   | { type: 'replaceUrl'; url: string }
@@ -167,7 +168,8 @@ export function transition(config: SpaMachineConfig, state: SpaState, event: Com
       return [
         { status: 'unauthenticated', seq: seq + 1 },
         [
-          ...END_SESSION,
+          ...STOP_WORK,
+          { type: 'clearSession', signedOut: true },
           { type: 'broadcastLogout' },
           ...(event.options.localOnly
             ? []

@@ -1,5 +1,7 @@
 import { calculatePKCECodeChallenge } from 'oauth4webapi';
+import { isBearerToken } from '../../bearer';
 import { frozen } from '../../claims';
+import { CartoAuthError, ERR_TIMEOUT, raceAbort } from '../../errors';
 import { browserLock } from '../../ports/ports.browser';
 import { memoryLock } from '../../ports/ports.memory';
 import type { EffectContext } from '../../types';
@@ -23,7 +25,11 @@ export interface SpaPersistence {
   /** The stored session, or `undefined` when there is none or it does not look like one (tampering). */
   load(context: EffectContext, key: KeyOf): SpaSession | undefined;
   save(context: EffectContext, key: KeyOf, session: SpaSession): void;
-  clear(context: EffectContext, key: KeyOf): Promise<void>;
+  /**
+   * Removes the stored session. `signedOut` (a logout in this tab, which signs every tab out) also
+   * wipes the refresh note, so no copy of the session can follow its family back in.
+   */
+  clear(context: EffectContext, key: KeyOf, signedOut?: boolean): Promise<void>;
   /** Redeems `refreshToken` through `redeem`, coordinated with every other tab sharing this storage. */
   redeem(
     context: EffectContext,
@@ -53,49 +59,77 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
     scope,
     load(context, key) {
       const session = shaped<SpaSession>(readJson(store(context), key('session')), SESSION_SHAPE);
-      // Frozen like a user from a token response (see `frozen`).
-      return session && { ...session, user: JSON.parse(JSON.stringify(session.user), frozen) };
+      // Frozen like a user from a token response (see `frozen`). A token that is no bearer token (a
+      // line break in it would make every request throw) is tampering, as for a token response.
+      return isBearerToken(session?.accessToken)
+        ? { ...session, user: JSON.parse(JSON.stringify(session.user), frozen) }
+        : undefined;
     },
     save: (context, key, session) => store(context).set(key('session'), JSON.stringify(session)),
-    async clear(context, key) {
+    async clear(context, key, signedOut) {
       store(context).remove(key('session'));
-      // The note holds tokens too. With a signal of its own: a login right after the logout aborts
-      // the work in flight, and this must still happen.
-      await lockOf(context).run(key('refresh'), new AbortController().signal, (note) => note.write(null));
+      // Only a logout wipes the note: a session that merely ended (refused renewal, expired) must not
+      // take the answers a duplicated tab of another session still needs. With a time-out of its own:
+      // a login right after the logout aborts the work in flight, and the wipe must still happen.
+      if (!signedOut) return;
+      const { clock } = context.ports;
+      const timeout = new AbortController();
+      const timer = clock.setTimer(
+        () => timeout.abort(new CartoAuthError(ERR_TIMEOUT, 'The refresh note did not answer')),
+        context.timeoutMs,
+      );
+      try {
+        await lockOf(context).run(key('refresh'), timeout.signal, (note) =>
+          raceAbort(note.write(null), timeout.signal),
+        );
+      } finally {
+        clock.clearTimer(timer);
+      }
     },
     async redeem(context, key, seq, refreshToken, redeem) {
       // Tabs holding one rotating refresh token (every tab with `'local'`, a duplicated tab with
-      // `'session'`, case-02) redeem it under a cross-tab lock. The lock's note keeps each answer with
-      // the (hashed) refresh token spent for it, so a tab holding a spent one follows its own family to
-      // the newest answer and takes it, or goes on from its refresh token: it never sends a spent one
-      // (the server would revoke the whole family). Families of other sessions do not mix.
+      // `'session'`, case-02) redeem it under a cross-tab lock. The lock's note keeps each answer under
+      // the hash of the refresh token spent for it, sealed with a key only that token gives: a tab
+      // holding a spent one follows its own family to the newest answer and takes it, or goes on from
+      // its refresh token: it never sends a spent one (the server would revoke the whole family). Other
+      // sessions' families do not mix, and the note (IndexedDB, which outlives a 'session' tab) holds no
+      // token anyone without the session could use.
       const { clock } = context.ports;
-      return lockOf(context).run(key('refresh'), context.signal, async (note) => {
-        const answers = answersOf(parseJson(await note.read()));
+      const { signal } = context;
+      return lockOf(context).run(key('refresh'), signal, async (note) => {
+        // Raced with the signal: a note that never answers (a stuck IndexedDB) must not hold the lock.
+        const answers = answersOf(parseJson(await raceAbort(note.read(), signal)));
         let current = refreshToken;
         let newest: Answer | undefined;
         // Follows this family's chain to its newest answer; bounded: a tampered note could loop.
         for (let step = 0; step < MAX_ANSWERS; step++) {
           const spent = await hash(current);
-          const answer = answers.find((entry) => entry.spent === spent);
+          const answer = await unseal(
+            answers.find((entry) => entry.spent === spent),
+            current,
+          );
           if (!answer) break;
           newest = answer;
-          if (!answer.tokens.refreshToken) break; // nothing newer to go on from
           current = answer.tokens.refreshToken;
         }
         if (newest && clock.now() < tokenTimes(newest.receivedAt, newest.tokens.expiresIn, 0).expiresAt)
-          return { type: 'tokensReceived', seq, tokens: newest.tokens, receivedAt: newest.receivedAt };
+          return { type: 'tokensReceived', seq, ...newest };
         const event = await redeem(current);
-        if (event.type === 'tokensReceived') {
-          const answer: Answer = {
-            spent: await hash(current),
-            tokens: event.tokens,
-            receivedAt: event.receivedAt,
-          };
+        if (event.type !== 'tokensReceived') return event;
+        const next = event.tokens.refreshToken;
+        // Only a rotation is worth a note: an answer without a new refresh token (case-03) would be
+        // found again for the token the tab keeps, handed out on every renewal, never renewed.
+        if (next && next !== current)
           // Best effort: failing to leave a note must not throw away the tokens just received.
-          await note.write(JSON.stringify([...answers, answer].slice(-MAX_ANSWERS))).catch(() => undefined);
-        }
-        return event;
+          await raceAbort(
+            sealAnswer(event, current, context.ports.random()).then((answer) =>
+              note.write(JSON.stringify([...answers, answer].slice(-MAX_ANSWERS))),
+            ),
+            signal,
+          ).catch(() => undefined);
+        // The refresh token the machine keeps is the one this tab went on from, not the one it started
+        // with (that one may be spent).
+        return { ...event, tokens: { ...event.tokens, refreshToken: next || current } };
       });
     },
   };
@@ -114,10 +148,20 @@ const SESSION_SHAPE = {
   user: 'object',
 };
 
-/** One token response of a refresh-token family, and the (hashed) refresh token spent for it. */
-interface Answer {
+/** One token response of a refresh-token family, as the note keeps it. */
+export interface StoredAnswer {
+  /** The hash of the refresh token spent for it. */
   spent: string;
-  tokens: TokenSet;
+  /** AES-GCM initialisation vector (a fresh random value). */
+  iv: string;
+  /** The token set, sealed with a key derived from the spent refresh token. */
+  sealed: string;
+  receivedAt: number;
+}
+
+/** A {@link StoredAnswer} opened with its spent refresh token: every answer in the note is a rotation. */
+interface Answer {
+  tokens: TokenSet & { refreshToken: string };
   receivedAt: number;
 }
 
@@ -130,20 +174,69 @@ const hash = (refreshToken: string) => calculatePKCECodeChallenge(refreshToken);
 /** A token set as a token response gives it: what reaches the machine from a note must look like this. */
 const TOKEN_SET_SHAPE = {
   accessToken: 'string',
-  refreshToken: 'string?',
+  refreshToken: 'string',
   idToken: 'string?',
   expiresIn: 'number?',
   idClaims: 'object?',
   accessClaims: 'object?',
 };
 
-/** The {@link Answer}s read back from the note; anything else (another version, tampering) is left out. */
-function answersOf(value: unknown): Answer[] {
+const encoder = new TextEncoder();
+
+/** The AES-GCM key a refresh token gives: only a holder of that token can open what it sealed. */
+async function keyOf(refreshToken: string): Promise<CryptoKey> {
+  const material = await crypto.subtle.digest(
+    'SHA-256',
+    encoder.encode(`carto-auth note key:${refreshToken}`),
+  );
+  return crypto.subtle.importKey('raw', material, 'AES-GCM', false, ['encrypt', 'decrypt']);
+}
+
+/**
+ * The note's entry for `answer`, sealed with a key from the refresh token spent for it.
+ * @internal exported for tests that forge notes
+ */
+export async function sealAnswer(
+  answer: { tokens: TokenSet; receivedAt: number },
+  spent: string,
+  iv: string,
+): Promise<StoredAnswer> {
+  const plain = encoder.encode(JSON.stringify(answer.tokens));
+  const sealed = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv: encoder.encode(iv) },
+    await keyOf(spent),
+    plain,
+  );
+  return {
+    spent: await hash(spent),
+    iv,
+    sealed: btoa(String.fromCharCode(...new Uint8Array(sealed))),
+    receivedAt: answer.receivedAt,
+  };
+}
+
+/** Opens `stored` with the refresh token spent for it; tampered, foreign or malformed answers give nothing. */
+async function unseal(stored: StoredAnswer | undefined, spent: string): Promise<Answer | undefined> {
+  if (!stored) return undefined;
+  try {
+    const bytes = Uint8Array.from(atob(stored.sealed), (char) => char.charCodeAt(0));
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: encoder.encode(stored.iv) },
+      await keyOf(spent),
+      bytes,
+    );
+    const tokens = shaped<Answer['tokens']>(JSON.parse(new TextDecoder().decode(plain)), TOKEN_SET_SHAPE);
+    return isBearerToken(tokens?.accessToken) ? { tokens, receivedAt: stored.receivedAt } : undefined;
+  } catch {
+    return undefined; // a forged or damaged answer (the tag check fails) is no answer
+  }
+}
+
+/** The {@link StoredAnswer}s read back from the note; anything else (another version, tampering) is left out. */
+function answersOf(value: unknown): StoredAnswer[] {
   return Array.isArray(value)
-    ? value.filter(
-        (entry) =>
-          shaped(entry, { spent: 'string', tokens: 'object', receivedAt: 'number' }) &&
-          shaped(entry.tokens, TOKEN_SET_SHAPE),
+    ? value.filter((entry) =>
+        shaped(entry, { spent: 'string', iv: 'string', sealed: 'string', receivedAt: 'number' }),
       )
     : [];
 }

@@ -1,0 +1,223 @@
+/**
+ * The refresh note of `persistentStorage()` (case-02) against the real emulator: what it keeps, who can
+ * read it, what wipes it, and a note storage that never answers. Faults stand in for a server that does
+ * not rotate refresh tokens (case-03); the emulator itself always rotates.
+ */
+import { persistentStorage, type CartoAuthClient, type LockNote, type Ports } from '..';
+import { sealAnswer } from '../strategies/spa-pkce/persistence';
+import { DEMO, countRequests, spaPage, useEmulator, waitFor, type SpaPage } from '../../test/harness';
+
+const emulator = useEmulator();
+beforeEach(() => emulator().admin.reset());
+
+const SESSION_KEY = `carto-auth:${DEMO.spaClientId}:session`;
+const NOTE_NAME = `carto-auth:${DEMO.spaClientId}:refresh`;
+
+const storedSession = (store: Ports['localStore']) =>
+  JSON.parse(store.get(SESSION_KEY)!) as { refreshToken: string; accessToken: string };
+const readNote = (page: SpaPage) =>
+  page.ports.lock!.run(NOTE_NAME, new AbortController().signal, (note) => note.read());
+const writeNote = (page: SpaPage, value: unknown) =>
+  page.ports.lock!.run(NOTE_NAME, new AbortController().signal, (note) => note.write(JSON.stringify(value)));
+/** The next token request gets an answer without a refresh token (a server that does not rotate). */
+const noRotation = (accessToken: string) =>
+  emulator().admin.fault({
+    path: '/oauth/token',
+    status: 200,
+    body: { access_token: accessToken, token_type: 'Bearer', expires_in: 3_600 },
+  });
+
+/** Two tabs sharing `'local'` storage and one cross-tab lock. */
+async function twoLocalTabs(): Promise<{ first: SpaPage; tabA: CartoAuthClient; tabB: CartoAuthClient }> {
+  const first = spaPage(emulator());
+  const second = spaPage(emulator());
+  second.ports.localStore = first.ports.localStore;
+  second.ports.lock = first.ports.lock;
+  const tabA = await first.signIn({ storage: persistentStorage('local') });
+  const tabB = second.client({ storage: persistentStorage('local') });
+  expect((await tabB.start()).status).toBe('authenticated');
+  return { first, tabA, tabB };
+}
+
+describe('the refresh note of persistentStorage()', () => {
+  it('case-03: an answer without a new refresh token is not kept: the next forced renewal asks the server', async () => {
+    const page = spaPage(emulator());
+    const tab = await page.signIn({ storage: persistentStorage('local') });
+    await noRotation('not-rotated');
+    await expect(tab.getAccessToken({ forceRenew: true })).resolves.toBe('not-rotated');
+    const before = await countRequests(emulator(), '/oauth/token');
+    const renewed = await tab.getAccessToken({ forceRenew: true });
+    expect(renewed).not.toBe('not-rotated'); // not the same answer found again under the kept refresh token
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+  });
+
+  it('case-03: a non-rotating answer whose renewal time has come is renewed once, not handed out in a loop', async () => {
+    const page = spaPage(emulator());
+    const tab = await page.signIn({ storage: persistentStorage('local') });
+    await noRotation('not-rotated');
+    await tab.getAccessToken({ forceRenew: true });
+    const runs = { count: 0 };
+    const inner = page.ports.lock!;
+    page.ports.lock = { run: (name, signal, task) => (runs.count++, inner.run(name, signal, task)) };
+    const before = await countRequests(emulator(), '/oauth/token');
+    page.clock.set(tab.getSnapshot().expiresAt! - 30_000); // inside the leeway: the renewal timer fires
+    await waitFor(() => tab.getSnapshot().expiresAt! > page.clock.now() + 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // a loop would go on meanwhile
+    expect(runs.count).toBe(1);
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+    expect(await tab.getAccessToken()).not.toBe('not-rotated');
+  });
+
+  it('case-03: a tab following the chain past a non-rotating answer keeps the newest refresh token, not a spent one', async () => {
+    const { first, tabA, tabB } = await twoLocalTabs();
+    await tabA.getAccessToken({ forceRenew: true }); // rotates: tab B's refresh token is spent now
+    const newest = storedSession(first.ports.localStore).refreshToken;
+    await noRotation('not-rotated');
+    await expect(tabA.getAccessToken({ forceRenew: true })).resolves.toBe('not-rotated');
+    await tabB.getAccessToken({ forceRenew: true }); // follows the note from its spent token
+    expect(storedSession(first.ports.localStore).refreshToken).toBe(newest);
+    // Even with the note gone (evicted, wiped), tab B goes on from the newest token: nothing is revoked.
+    await writeNote(first, []);
+    await expect(tabB.getAccessToken({ forceRenew: true })).resolves.toEqual(expect.any(String));
+    await expect(tabA.getAccessToken({ forceRenew: true })).resolves.toEqual(expect.any(String));
+    expect([tabA.getSnapshot().error, tabB.getSnapshot().error]).toEqual([undefined, undefined]);
+  });
+
+  it("'session': the note (IndexedDB, outliving the tab) holds no token readable without the session", async () => {
+    const page = spaPage(emulator());
+    const tab = await page.signIn({ storage: persistentStorage('session') });
+    const issued = new Set<string>();
+    for (let round = 0; round < 3; round++) {
+      const { refreshToken, accessToken } = storedSession(page.ports.sessionStore);
+      issued.add(refreshToken).add(accessToken);
+      await tab.getAccessToken({ forceRenew: true });
+    }
+    const { refreshToken, accessToken } = storedSession(page.ports.sessionStore);
+    issued.add(refreshToken).add(accessToken);
+    const note = (await readNote(page))!;
+    expect(JSON.parse(note)).toHaveLength(3);
+    for (const token of issued) expect(note).not.toContain(token);
+  });
+
+  it('a renewal that is refused (another session) leaves the note: a duplicated tab keeps its family', async () => {
+    const lock = spaPage(emulator()).ports.lock;
+    const pageA = spaPage(emulator());
+    const pageCopy = spaPage(emulator());
+    const pageOther = spaPage(emulator());
+    pageA.ports.lock = pageCopy.ports.lock = pageOther.ports.lock = lock;
+    const tabA = await pageA.signIn({ storage: persistentStorage('session') });
+    pageCopy.ports.sessionStore.set(SESSION_KEY, pageA.ports.sessionStore.get(SESSION_KEY)!);
+    const copy = pageCopy.client({ storage: persistentStorage('session') });
+    expect((await copy.start()).status).toBe('authenticated');
+    await tabA.getAccessToken({ forceRenew: true }); // spends the refresh token the copy holds
+    // Another tab's session, expired, whose refresh token the server refuses: that session ends.
+    const past = pageOther.clock.now() - 1;
+    pageOther.ports.sessionStore.set(
+      SESSION_KEY,
+      JSON.stringify({
+        ...storedSession(pageA.ports.sessionStore),
+        refreshToken: 'refused',
+        expiresAt: past,
+        renewAt: past,
+      }),
+    );
+    const other = pageOther.client({ storage: persistentStorage('session') });
+    expect((await other.start()).status).toBe('unauthenticated');
+    await expect(copy.getAccessToken({ forceRenew: true })).resolves.toEqual(expect.any(String));
+    await expect(tabA.getAccessToken({ forceRenew: true })).resolves.toEqual(expect.any(String));
+  });
+
+  it('a logout in this tab wipes the note (no copy of the session can follow its family back in)', async () => {
+    const { first, tabA } = await twoLocalTabs();
+    await tabA.getAccessToken({ forceRenew: true });
+    expect(JSON.parse((await readNote(first))!)).toHaveLength(1);
+    tabA.logout({ localOnly: true });
+    await waitFor(() => first.ports.localStore.get(SESSION_KEY) === null);
+    let note: string | null = 'pending';
+    await waitFor(() => {
+      void readNote(first).then((value) => (note = value));
+      return note === null;
+    });
+    expect(note).toBeNull();
+  });
+
+  it('a note that never answers neither hangs the renewal past requestTimeoutMs nor keeps the lock', async () => {
+    const page = spaPage(emulator());
+    const tab = await page.signIn({ storage: persistentStorage('local') });
+    const inner = page.ports.lock!;
+    let stuck = true;
+    const stuckNote = (note: LockNote): LockNote => ({
+      read: () => (stuck ? new Promise<string | null>(() => undefined) : note.read()),
+      write: note.write,
+    });
+    page.ports.lock = {
+      run: (name, signal, task) => inner.run(name, signal, (note) => task(stuckNote(note))),
+    };
+    const old = await tab.getAccessToken();
+    const renewal = tab.getAccessToken({ forceRenew: true }).then(
+      (token) => token,
+      (error: { code?: string }) => `error ${error.code}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    page.clock.advance(10_000); // requestTimeoutMs
+    await expect(renewal).resolves.toBe(old); // still valid: kept, the renewal is retried later
+    await expect(inner.run(NOTE_NAME, new AbortController().signal, async () => 'free')).resolves.toBe(
+      'free',
+    );
+    stuck = false;
+    page.clock.advance(30_000); // the retry after a failed renewal
+    await expect(tab.getAccessToken({ forceRenew: true })).resolves.not.toBe(old);
+  });
+
+  it.each([
+    ['sealed with another refresh token', 'other-key'],
+    ['with a damaged seal', 'damaged'],
+    ['in the clear (an older format)', 'clear'],
+    ['sealed, but no token set inside', 'no-token-set'],
+    ['sealed, with a line break in its access token', 'header-injection'],
+  ] as const)('an answer %s is no answer: the tab renews for real', async (_what, forgery) => {
+    const page = spaPage(emulator());
+    const tab = await page.signIn({ storage: persistentStorage('local') });
+    const old = await tab.getAccessToken();
+    const { refreshToken } = storedSession(page.ports.localStore);
+    const forged = { accessToken: 'forged', refreshToken: 'forged-refresh', expiresIn: 3_600 };
+    const receivedAt = page.clock.now();
+    const sealedWith = (tokens: object, key: string) =>
+      sealAnswer({ tokens: tokens as never, receivedAt }, key, page.ports.random());
+    const answer = {
+      'other-key': async () => ({
+        ...(await sealedWith(forged, 'another token')),
+        spent: (await sealedWith(forged, refreshToken)).spent,
+      }),
+      damaged: async () => {
+        const sealed = await sealedWith(forged, refreshToken);
+        return { ...sealed, sealed: `${sealed.sealed.slice(0, 8)}AAAA${sealed.sealed.slice(12)}` };
+      },
+      clear: async () => ({
+        spent: (await sealedWith(forged, refreshToken)).spent,
+        tokens: forged,
+        receivedAt,
+      }),
+      'no-token-set': () => sealedWith({ refreshToken: 'r' }, refreshToken),
+      'header-injection': () =>
+        sealedWith({ ...forged, accessToken: 'forged\r\nX-Injected: 1' }, refreshToken),
+    }[forgery];
+    await writeNote(page, [await answer()]);
+    const renewed = await tab.getAccessToken({ forceRenew: true });
+    expect(renewed).not.toBe(old);
+    expect(renewed).not.toMatch(/^forged/);
+    expect(tab.getSnapshot()).toMatchObject({ status: 'authenticated' });
+  });
+
+  it('a stored session whose access token has a line break is not restored (requests would throw)', async () => {
+    const page = spaPage(emulator());
+    await page.signIn({ storage: persistentStorage('session') });
+    const session = storedSession(page.ports.sessionStore);
+    page.ports.sessionStore.set(
+      SESSION_KEY,
+      JSON.stringify({ ...session, accessToken: 'forged\r\nX-Injected: 1' }),
+    );
+    const reloaded = page.client({ storage: persistentStorage('session') });
+    expect((await reloaded.start()).status).toBe('unauthenticated');
+  });
+});

@@ -57,6 +57,28 @@ describe('m2m machine', () => {
       [],
     ],
     [
+      'ready + forced renewRequested of an expired token younger than 30 s (a 20 s lifetime): renews',
+      { status: 'ready', seq: 1, token: { ...token, renewAt: 10_000, expiresAt: 20_000 } },
+      { type: 'renewRequested', now: 25_000, force: true },
+      { status: 'fetching', seq: 2, token: { ...token, renewAt: 10_000, expiresAt: 20_000 } },
+      ['requestToken'],
+    ],
+    [
+      'ready + forced renewRequested of a token received "in the future" (a cache writer whose clock runs ahead): renews',
+      {
+        status: 'ready',
+        seq: 1,
+        token: { ...token, receivedAt: 600_000, renewAt: 3_000_000, expiresAt: 3_600_000 },
+      },
+      { type: 'renewRequested', now: 1_000, force: true },
+      {
+        status: 'fetching',
+        seq: 2,
+        token: { ...token, receivedAt: 600_000, renewAt: 3_000_000, expiresAt: 3_600_000 },
+      },
+      ['requestToken'],
+    ],
+    [
       'ready + due renewRequested of a young token (a short lifetime) still renews',
       { status: 'ready', seq: 1, token: { ...token, renewAt: 10_000, expiresAt: 20_000 } },
       { type: 'renewRequested', now: 15_000, force: false },

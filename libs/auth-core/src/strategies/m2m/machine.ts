@@ -50,6 +50,16 @@ export type M2mEffect =
 /** A forced renewal (`getAccessToken({ forceRenew })`, a 401 at an API) keeps a token younger than this. */
 export const MIN_FORCED_RENEWAL_AGE_MS = RETRY_AFTER_MS;
 
+/**
+ * Received less than {@link MIN_FORCED_RENEWAL_AGE_MS} ago and still valid. A token that expired (a
+ * lifetime under the floor) must be renewed, and one from a cache writer whose clock runs ahead (received
+ * "in the future") is not young: it would block every 401's renewal for the whole skew.
+ */
+function isYoung(token: M2mToken, now: number): boolean {
+  const age = now - token.receivedAt;
+  return age >= 0 && age < MIN_FORCED_RENEWAL_AGE_MS && now < token.expiresAt;
+}
+
 /** The longest back-off, whatever a server's `Retry-After` says: a bad header must not stop a service for hours. */
 export const MAX_BACKOFF_MS = 10 * 60_000;
 
@@ -79,8 +89,7 @@ export function transition(
       // refusal into a new token.
       if (
         state.status === 'ready' &&
-        (event.now < (state.retryAt ?? 0) ||
-          (event.force && event.now < state.token.receivedAt + MIN_FORCED_RENEWAL_AGE_MS))
+        (event.now < (state.retryAt ?? 0) || (event.force && isYoung(state.token, event.now)))
       )
         return [state, []];
       const seq = state.seq + 1;

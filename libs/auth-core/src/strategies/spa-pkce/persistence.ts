@@ -26,8 +26,8 @@ export interface SpaPersistence {
   load(context: EffectContext, key: KeyOf): SpaSession | undefined;
   save(context: EffectContext, key: KeyOf, session: SpaSession): void;
   /**
-   * Removes the stored session. `signedOut` (a logout in this tab, which signs every tab out) also
-   * wipes the refresh note, so no copy of the session can follow its family back in.
+   * Removes the stored session. `signedOut` (a logout, here or received from another tab) also wipes
+   * the refresh note, so no copy of the session can follow its family back in.
    */
   clear(context: EffectContext, key: KeyOf, signedOut?: boolean): Promise<void>;
   /** Redeems `refreshToken` through `redeem`, coordinated with every other tab sharing this storage. */

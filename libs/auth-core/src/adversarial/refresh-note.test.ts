@@ -141,6 +141,106 @@ describe('the refresh note of persistentStorage()', () => {
     expect(note).toBeNull();
   });
 
+  it('a logout whose note wipe never happens (the tab left for /v2/logout) still ends every copy of the session', async () => {
+    // Tab A and a copy of it (a duplicated tab, closed, then reopened with its sessionStorage): one origin,
+    // so one localStorage and one lock.
+    const pageA = spaPage(emulator());
+    const pageCopy = spaPage(emulator());
+    pageCopy.ports.localStore = pageA.ports.localStore;
+    pageCopy.ports.lock = pageA.ports.lock;
+    const tabA = await pageA.signIn({ storage: persistentStorage('session') });
+    const copied = pageA.ports.sessionStore.get(SESSION_KEY)!;
+    await tabA.getAccessToken({ forceRenew: true }); // the note now holds the answer for the copy's token
+    const inner = pageA.ports.lock!;
+    pageA.ports.lock = {
+      run: (name, signal, task) =>
+        inner.run(name, signal, (note) =>
+          task({
+            read: note.read,
+            write: (value) => (value === null ? new Promise(() => undefined) : note.write(value)),
+          }),
+        ),
+    };
+    tabA.logout();
+    await waitFor(() => pageA.nav.redirects.some((url) => String(url).includes('/v2/logout')));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    pageA.clock.advance(10_000); // the wipe times out and frees the lock
+    expect(await readNote(pageA)).not.toBeNull(); // the wipe never got there
+    pageCopy.ports.sessionStore.set(SESSION_KEY, copied);
+    expect((await pageCopy.client({ storage: persistentStorage('session') }).start()).status).toBe(
+      'unauthenticated',
+    );
+    // A copy that renewed after the logout (it missed it) still cannot follow the note past the logout.
+    const renewedLater = {
+      ...JSON.parse(copied),
+      receivedAt: pageCopy.clock.now() + 1,
+      expiresAt: 0,
+      renewAt: 0,
+    };
+    pageCopy.ports.sessionStore.set(SESSION_KEY, JSON.stringify(renewedLater));
+    const late = pageCopy.client({ storage: persistentStorage('session') });
+    await late.start();
+    await waitFor(() => late.getSnapshot().status !== 'loading');
+    expect(late.getSnapshot().status).toBe('unauthenticated'); // it sent its spent token: refused
+  });
+
+  it('stop() while an answer is sealed: the answer is still noted under the lock, and the other tab takes it', async () => {
+    const { first, tabA, tabB } = await twoLocalTabs();
+    const random = first.ports.random;
+    let armed = true;
+    first.ports.random = () => {
+      if (armed) queueMicrotask(() => tabA.stop()); // right before the answer is sealed
+      armed = false;
+      return random();
+    };
+    await tabA.getAccessToken({ forceRenew: true }).catch(() => undefined);
+    const renewed = await tabB.getAccessToken({ forceRenew: true }).then(
+      () => 'renewed',
+      (error: { code?: string }) => `error ${error.code}`,
+    );
+    expect(renewed).toBe('renewed'); // not login_required: the spent refresh token was never sent
+  });
+
+  it('a note write gets its own time-out, not what a slow token request left of the effect', async () => {
+    const first = spaPage(emulator());
+    const second = spaPage(emulator());
+    second.ports.localStore = first.ports.localStore;
+    const shared = first.ports.lock!;
+    second.ports.lock = shared;
+    const tabA = await first.signIn({ storage: persistentStorage('local') });
+    const tabB = second.client({ storage: persistentStorage('local') });
+    expect((await tabB.start()).status).toBe('authenticated');
+    let writing = false;
+    first.ports.lock = {
+      run: (name, signal, task) =>
+        shared.run(name, signal, (note) =>
+          task({
+            read: note.read,
+            write: (value) => {
+              writing = true;
+              return new Promise((resolve) => setTimeout(resolve, 100)).then(() => note.write(value));
+            },
+          }),
+        ),
+    };
+    const sent = first.ports.fetch;
+    first.ports.fetch = async (input, init) => {
+      const response = await sent(input, init);
+      if (String(input instanceof Request ? input.url : input).endsWith('/oauth/token'))
+        first.clock.advance(9_900);
+      return response;
+    };
+    const renewA = tabA.getAccessToken({ forceRenew: true });
+    await waitFor(() => writing);
+    first.clock.advance(200); // the effect's requestTimeoutMs passes while the note is written
+    await expect(renewA).resolves.toEqual(expect.any(String));
+    const renewB = await tabB.getAccessToken({ forceRenew: true }).then(
+      () => 'renewed',
+      (error: { code?: string }) => `error ${error.code}`,
+    );
+    expect(renewB).toBe('renewed');
+  });
+
   it('a note that never answers neither hangs the renewal past requestTimeoutMs nor keeps the lock', async () => {
     const page = spaPage(emulator());
     const tab = await page.signIn({ storage: persistentStorage('local') });

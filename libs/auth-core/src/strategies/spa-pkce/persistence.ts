@@ -61,7 +61,9 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
       const session = shaped<SpaSession>(readJson(store(context), key('session')), SESSION_SHAPE);
       // Frozen like a user from a token response (see `frozen`). A token that is no bearer token (a
       // line break in it would make every request throw) is tampering, as for a token response.
-      return isBearerToken(session?.accessToken)
+      // A copy received before the last logout on this origin (a duplicated tab closed then reopened
+      // with its sessionStorage) is over too: that logout signed every tab out.
+      return isBearerToken(session?.accessToken) && session.receivedAt > lastLogout(context, key)
         ? { ...session, user: JSON.parse(JSON.stringify(session.user), frozen) }
         : undefined;
     },
@@ -69,22 +71,21 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
     async clear(context, key, signedOut) {
       store(context).remove(key('session'));
       // Only a logout wipes the note: a session that merely ended (refused renewal, expired) must not
-      // take the answers a duplicated tab of another session still needs. With a time-out of its own:
-      // a login right after the logout aborts the work in flight, and the wipe must still happen.
+      // take the answers a duplicated tab of another session still needs.
       if (!signedOut) return;
-      const { clock } = context.ports;
-      const timeout = new AbortController();
-      const timer = clock.setTimer(
-        () => timeout.abort(new CartoAuthError(ERR_TIMEOUT, 'The refresh note did not answer')),
-        context.timeoutMs,
-      );
+      // At once, and synchronously: the tab is about to leave for /v2/logout, and the note's own wipe
+      // (a cross-tab lock, then IndexedDB) may never finish. Answers received before this mark are no
+      // answers, wherever the wipe got to.
       try {
-        await lockOf(context).run(key('refresh'), timeout.signal, (note) =>
-          raceAbort(note.write(null), timeout.signal),
-        );
-      } finally {
-        clock.clearTimer(timer);
+        context.ports.localStore.set(key('signedOut'), String(context.ports.clock.now()));
+      } catch {
+        // Web Storage blocked: the wipe below is all there is.
       }
+      // With a time-out of its own: a login right after the logout aborts the work in flight, and the
+      // wipe must still happen.
+      await withOwnTimeout(context, (limit) =>
+        lockOf(context).run(key('refresh'), limit, (note) => raceAbort(note.write(null), limit)),
+      );
     },
     async redeem(context, key, seq, refreshToken, redeem) {
       // Tabs holding one rotating refresh token (every tab with `'local'`, a duplicated tab with
@@ -98,7 +99,10 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
       const { signal } = context;
       return lockOf(context).run(key('refresh'), signal, async (note) => {
         // Raced with the signal: a note that never answers (a stuck IndexedDB) must not hold the lock.
-        const answers = answersOf(parseJson(await raceAbort(note.read(), signal)));
+        const signedOutAt = lastLogout(context, key);
+        const answers = answersOf(parseJson(await raceAbort(note.read(), signal))).filter(
+          (answer) => answer.receivedAt > signedOutAt, // the ones a logout did not end
+        );
         let current = refreshToken;
         let newest: Answer | undefined;
         // Follows this family's chain to its newest answer; bounded: a tampered note could loop.
@@ -119,20 +123,48 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
         const next = event.tokens.refreshToken;
         // Only a rotation is worth a note: an answer without a new refresh token (case-03) would be
         // found again for the token the tab keeps, handed out on every renewal, never renewed.
-        if (next && next !== current)
-          // Best effort: failing to leave a note must not throw away the tokens just received.
-          await raceAbort(
-            sealAnswer(event, current, context.ports.random()).then((answer) =>
-              note.write(JSON.stringify([...answers, answer].slice(-MAX_ANSWERS))),
-            ),
-            signal,
-          ).catch(() => undefined);
+        if (next && next !== current) {
+          // Still under the lock, whatever happened to the effect meanwhile (a logout, stop(), its
+          // time-out): a write that outlived the lock would land after the next holder's read, and that
+          // tab would send the refresh token just spent. Best effort: failing to leave a note must not
+          // throw away the tokens just received.
+          const answer = await sealAnswer(event, current, context.ports.random()).catch(() => undefined);
+          if (answer)
+            await withOwnTimeout(context, (limit) =>
+              raceAbort(note.write(JSON.stringify([...answers, answer].slice(-MAX_ANSWERS))), limit),
+            ).catch(() => undefined);
+        }
         // The refresh token the machine keeps is the one this tab went on from, not the one it started
         // with (that one may be spent).
         return { ...event, tokens: { ...event.tokens, refreshToken: next || current } };
       });
     },
   };
+}
+
+/** When this client was last logged out on this origin (epoch ms; 0: never), as `clear` marks it. */
+const lastLogout = (context: EffectContext, key: KeyOf) =>
+  Number(readJson(context.ports.localStore, key('signedOut'))) || 0;
+
+/**
+ * Runs `work` with a signal of its own that aborts after the client's time-out, counted from now: a
+ * write must not get only what an effect's time-out has left, nor be cut short by a logout.
+ */
+async function withOwnTimeout<T>(
+  context: EffectContext,
+  work: (limit: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const { clock } = context.ports;
+  const limit = new AbortController();
+  const timer = clock.setTimer(
+    () => limit.abort(new CartoAuthError(ERR_TIMEOUT, 'The refresh note did not answer')),
+    context.timeoutMs,
+  );
+  try {
+    return await work(limit.signal);
+  } finally {
+    clock.clearTimer(timer);
+  }
 }
 
 /** Coordinates this page's clients (one JS realm) where there is no cross-tab lock. */
@@ -210,7 +242,8 @@ export async function sealAnswer(
   return {
     spent: await hash(spent),
     iv,
-    sealed: btoa(String.fromCharCode(...new Uint8Array(sealed))),
+    // Byte by byte: spreading a large buffer into one call's arguments overflows the stack.
+    sealed: btoa(Array.from(new Uint8Array(sealed), (byte) => String.fromCharCode(byte)).join('')),
     receivedAt: answer.receivedAt,
   };
 }

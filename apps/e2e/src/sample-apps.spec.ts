@@ -249,7 +249,7 @@ describe.each(SAMPLES.map((sample) => [sample.name, sample] as const))(
               opening.onsuccess = () => {
                 const count = opening.result.transaction('notes').objectStore('notes').count();
                 // Every key but the logout mark (a time, no token).
-                const keys = Object.keys(localStorage).filter((key) => !key.endsWith(':signedOut'));
+                const keys = Object.keys(localStorage).filter((key) => !key.endsWith(':logout'));
                 count.onsuccess = () => resolve(count.result + keys.length);
               };
             }),

@@ -170,18 +170,20 @@ describe('the refresh note of persistentStorage()', () => {
     expect((await pageCopy.client({ storage: persistentStorage('session') }).start()).status).toBe(
       'unauthenticated',
     );
-    // A copy that renewed after the logout (it missed it) still cannot follow the note past the logout.
-    const renewedLater = {
-      ...JSON.parse(copied),
-      receivedAt: pageCopy.clock.now() + 1,
-      expiresAt: 0,
-      renewAt: 0,
-    };
-    pageCopy.ports.sessionStore.set(SESSION_KEY, JSON.stringify(renewedLater));
+    // A copy saved after the logout (it missed it) is restored, but cannot follow the note past the
+    // logout: it sends its own, spent, refresh token, and the server refuses it.
+    const mark = JSON.parse(pageA.ports.localStore.get(`carto-auth:${DEMO.spaClientId}:logout`)!);
+    const savedLater = { ...JSON.parse(copied), logout: mark, expiresAt: 0, renewAt: 0 };
+    pageCopy.ports.sessionStore.set(SESSION_KEY, JSON.stringify(savedLater));
+    const before = await countRequests(emulator(), '/oauth/token');
     const late = pageCopy.client({ storage: persistentStorage('session') });
     await late.start();
     await waitFor(() => late.getSnapshot().status !== 'loading');
-    expect(late.getSnapshot().status).toBe('unauthenticated'); // it sent its spent token: refused
+    expect(late.getSnapshot()).toMatchObject({
+      status: 'unauthenticated',
+      error: { code: 'login_required' },
+    });
+    expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
   });
 
   it('stop() while an answer is sealed: the answer is still noted under the lock, and the other tab takes it', async () => {

@@ -58,26 +58,29 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
   return {
     scope,
     load(context, key) {
-      const session = shaped<SpaSession>(readJson(store(context), key('session')), SESSION_SHAPE);
+      const session = shaped<StoredSession>(readJson(store(context), key('session')), SESSION_SHAPE);
       // Frozen like a user from a token response (see `frozen`). A token that is no bearer token (a
       // line break in it would make every request throw) is tampering, as for a token response.
-      // A copy received before the last logout on this origin (a duplicated tab closed then reopened
-      // with its sessionStorage) is over too: that logout signed every tab out.
-      return isBearerToken(session?.accessToken) && session.receivedAt > lastLogout(context, key)
-        ? { ...session, user: JSON.parse(JSON.stringify(session.user), frozen) }
-        : undefined;
+      // A copy saved before the last logout on this origin (a duplicated tab closed, then reopened with
+      // its sessionStorage) is over too: that logout signed every tab out.
+      if (!isBearerToken(session?.accessToken) || session.logout !== lastLogout(context, key))
+        return undefined;
+      // The mark stays in storage: the machine's session never carries it.
+      return { ...session, logout: undefined, user: JSON.parse(JSON.stringify(session.user), frozen) };
     },
-    save: (context, key, session) => store(context).set(key('session'), JSON.stringify(session)),
+    save: (context, key, session) =>
+      store(context).set(key('session'), JSON.stringify({ ...session, logout: lastLogout(context, key) })),
     async clear(context, key, signedOut) {
       store(context).remove(key('session'));
       // Only a logout wipes the note: a session that merely ended (refused renewal, expired) must not
       // take the answers a duplicated tab of another session still needs.
       if (!signedOut) return;
       // At once, and synchronously: the tab is about to leave for /v2/logout, and the note's own wipe
-      // (a cross-tab lock, then IndexedDB) may never finish. Answers received before this mark are no
-      // answers, wherever the wipe got to.
+      // (a cross-tab lock, then IndexedDB) may never finish. Sessions and answers saved under an earlier
+      // mark are over, wherever the wipe got to. A random mark, not a time: a clock set back must not
+      // bring them back, nor end the next login's.
       try {
-        context.ports.localStore.set(key('signedOut'), String(context.ports.clock.now()));
+        context.ports.localStore.set(key('logout'), JSON.stringify(context.ports.random()));
       } catch {
         // Web Storage blocked: the wipe below is all there is.
       }
@@ -99,9 +102,9 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
       const { signal } = context;
       return lockOf(context).run(key('refresh'), signal, async (note) => {
         // Raced with the signal: a note that never answers (a stuck IndexedDB) must not hold the lock.
-        const signedOutAt = lastLogout(context, key);
+        const logout = lastLogout(context, key);
         const answers = answersOf(parseJson(await raceAbort(note.read(), signal))).filter(
-          (answer) => answer.receivedAt > signedOutAt, // the ones a logout did not end
+          (answer) => answer.logout === logout, // the ones no logout ended
         );
         let current = refreshToken;
         let newest: Answer | undefined;
@@ -128,7 +131,10 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
           // time-out): a write that outlived the lock would land after the next holder's read, and that
           // tab would send the refresh token just spent. Best effort: failing to leave a note must not
           // throw away the tokens just received.
-          const answer = await sealAnswer(event, current, context.ports.random()).catch(() => undefined);
+          const answer = await sealAnswer(event, current, context.ports.random()).then(
+            (sealed): StoredAnswer => ({ ...sealed, logout }),
+            () => undefined,
+          );
           if (answer)
             await withOwnTimeout(context, (limit) =>
               raceAbort(note.write(JSON.stringify([...answers, answer].slice(-MAX_ANSWERS))), limit),
@@ -142,9 +148,11 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
   };
 }
 
-/** When this client was last logged out on this origin (epoch ms; 0: never), as `clear` marks it. */
-const lastLogout = (context: EffectContext, key: KeyOf) =>
-  Number(readJson(context.ports.localStore, key('signedOut'))) || 0;
+/** The mark of this client's last logout on this origin (`undefined`: none yet), as `clear` leaves it. */
+function lastLogout(context: EffectContext, key: KeyOf): string | undefined {
+  const mark = readJson(context.ports.localStore, key('logout'));
+  return typeof mark === 'string' ? mark : undefined;
+}
 
 /**
  * Runs `work` with a signal of its own that aborts after the client's time-out, counted from now: a
@@ -170,6 +178,9 @@ async function withOwnTimeout<T>(
 /** Coordinates this page's clients (one JS realm) where there is no cross-tab lock. */
 const pageLock = memoryLock();
 
+/** A session as stored: with the logout mark it was saved under (see `clear`). */
+type StoredSession = SpaSession & { logout?: string };
+
 const SESSION_SHAPE = {
   accessToken: 'string',
   refreshToken: 'string?',
@@ -178,6 +189,7 @@ const SESSION_SHAPE = {
   renewAt: 'number',
   receivedAt: 'number',
   user: 'object',
+  logout: 'string?',
 };
 
 /** One token response of a refresh-token family, as the note keeps it. */
@@ -189,6 +201,8 @@ export interface StoredAnswer {
   /** The token set, sealed with a key derived from the spent refresh token. */
   sealed: string;
   receivedAt: number;
+  /** The logout mark it was written under (see `clear`). */
+  logout?: string;
 }
 
 /** A {@link StoredAnswer} opened with its spent refresh token: every answer in the note is a rotation. */
@@ -269,7 +283,13 @@ async function unseal(stored: StoredAnswer | undefined, spent: string): Promise<
 function answersOf(value: unknown): StoredAnswer[] {
   return Array.isArray(value)
     ? value.filter((entry) =>
-        shaped(entry, { spent: 'string', iv: 'string', sealed: 'string', receivedAt: 'number' }),
+        shaped(entry, {
+          spent: 'string',
+          iv: 'string',
+          sealed: 'string',
+          receivedAt: 'number',
+          logout: 'string?',
+        }),
       )
     : [];
 }

@@ -40,16 +40,15 @@ export const BUDGETS = { apiTokenOnly: 2048, coreSpa: 10240, adapterIncrement: 1
  * with two fixes from a real-browser review (a raise): `login({ returnTo })` off the app's origin is an
  * error at once instead of after the whole trip to CARTO (the browser refused it on the way back, the
  * code stayed in the address bar), and the logout broadcast names its client (any other client on the
- * origin signed this one out), 13.23 KB with two more (a raise): a login comes back to the page it was
+ * origin signed this one out), 13.22 KB with two more (a raise): a login comes back to the page it was
  * called on instead of the bare callback URL (a new-user trial: the README's snippets ended on an empty
- * /callback page), and only a logout (here or in another tab) wipes the refresh note (a refused renewal
- * of one session wiped the answers a duplicated tab of another session needed, and the server revoked
- * that family).
+ * /callback page), and only a logout ends the refresh note's answers (a refused renewal of one session
+ * wiped the answers a duplicated tab of another session needed, and the server revoked that family).
  * Until it reaches 10 KB, CI holds it at or below this ceiling, so it cannot grow unnoticed. The ceiling
  * only goes down: a feature that needs bytes finds them in the SPA bundle first, and a raise (a broken
  * feature's fix) is recorded above with its reason.
  */
-export const CORE_SPA_CEILING = 13_224;
+export const CORE_SPA_CEILING = 13_217;
 
 /** Every row, ours first. Add an entry file and a row here for each new adapter (the test checks). */
 export const SIZE_ENTRIES: readonly SizeEntry[] = [

@@ -3,7 +3,7 @@
  * read it, what wipes it, and a note storage that never answers. Faults stand in for a server that does
  * not rotate refresh tokens (case-03); the emulator itself always rotates.
  */
-import { persistentStorage, type CartoAuthClient, type LockNote, type Ports } from '..';
+import { persistentStorage, type BroadcastPort, type CartoAuthClient, type LockNote, type Ports } from '..';
 import { sealAnswer } from '../strategies/spa-pkce/persistence';
 import { DEMO, countRequests, spaPage, useEmulator, waitFor, type SpaPage } from '../../test/harness';
 
@@ -37,6 +37,21 @@ async function twoLocalTabs(): Promise<{ first: SpaPage; tabA: CartoAuthClient; 
   const tabB = second.client({ storage: persistentStorage('local') });
   expect((await tabB.start()).status).toBe('authenticated');
   return { first, tabA, tabB };
+}
+
+/** A broadcast channel whose messages reach the listening tab only when it thaws (a frozen background tab). */
+function frozenTabBus() {
+  const queued: string[] = [];
+  let listener: ((message: string) => void) | undefined;
+  const sender: BroadcastPort = {
+    post: (message) => void queued.push(message),
+    subscribe: () => () => undefined,
+  };
+  const frozen: BroadcastPort = {
+    post: () => undefined,
+    subscribe: (onMessage) => ((listener = onMessage), () => (listener = undefined)),
+  };
+  return { sender, frozen, thaw: () => queued.splice(0).forEach((message) => listener?.(message)) };
 }
 
 describe('the refresh note of persistentStorage()', () => {
@@ -184,6 +199,55 @@ describe('the refresh note of persistentStorage()', () => {
       error: { code: 'login_required' },
     });
     expect((await countRequests(emulator(), '/oauth/token')) - before).toBe(1);
+  });
+
+  it("'session': a logout heard late by a frozen tab does not end the login made since", async () => {
+    const pageA = spaPage(emulator());
+    const pageB = spaPage(emulator());
+    pageB.ports.localStore = pageA.ports.localStore;
+    pageB.ports.lock = pageA.ports.lock;
+    const bus = frozenTabBus();
+    pageA.ports.broadcast = bus.sender;
+    pageB.ports.broadcast = bus.frozen;
+    const storage = () => persistentStorage('session'); // one instance per tab, as each tab has its own page
+    const tabA = await pageA.signIn({ storage: storage() });
+    pageB.ports.sessionStore.set(SESSION_KEY, pageA.ports.sessionStore.get(SESSION_KEY)!);
+    const tabB = pageB.client({ storage: storage() });
+    expect((await tabB.start()).status).toBe('authenticated');
+    tabA.logout({ localOnly: true });
+    await pageA.signIn({ storage: storage() }); // signs in again
+    bus.thaw();
+    await waitFor(() => tabB.getSnapshot().status === 'unauthenticated');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await pageA.client({ storage: storage() }).start()).status).toBe('authenticated'); // after a reload
+  });
+
+  it("'local': a logout heard late neither removes the login made since nor makes its tabs send a spent token", async () => {
+    const pageA = spaPage(emulator());
+    const pageB = spaPage(emulator());
+    const pageC = spaPage(emulator());
+    pageB.ports.localStore = pageC.ports.localStore = pageA.ports.localStore;
+    pageB.ports.lock = pageC.ports.lock = pageA.ports.lock;
+    const bus = frozenTabBus();
+    pageA.ports.broadcast = bus.sender;
+    pageB.ports.broadcast = bus.frozen;
+    // One instance per tab, as each tab has its own page.
+    const storage = () => persistentStorage('local');
+    const tabA = await pageA.signIn({ storage: storage() });
+    const tabB = pageB.client({ storage: storage() });
+    expect((await tabB.start()).status).toBe('authenticated');
+    tabA.logout({ localOnly: true });
+    // The frozen tab's renewal comes due before the logout reaches it: it renews no more.
+    await expect(tabB.getAccessToken({ forceRenew: true })).rejects.toMatchObject({ code: 'login_required' });
+    const newA = await pageA.signIn({ storage: storage() });
+    const tabC = pageC.client({ storage: storage() });
+    expect((await tabC.start()).status).toBe('authenticated');
+    await newA.getAccessToken({ forceRenew: true }); // tab C's refresh token is spent now, and noted
+    bus.thaw();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pageA.ports.localStore.get(SESSION_KEY)).not.toBeNull(); // the new login's session stays
+    await expect(tabC.getAccessToken({ forceRenew: true })).resolves.toEqual(expect.any(String));
+    expect(tabC.getSnapshot().error).toBeUndefined();
   });
 
   it('stop() while an answer is sealed: the answer is still noted under the lock, and the other tab takes it', async () => {

@@ -107,7 +107,7 @@ export type SpaEffect =
   | { type: 'refreshTokens'; seq: number; refreshToken: string }
   | { type: 'silentAuthorize'; seq: number; organization?: string }
   | { type: 'persistSession'; session: SpaSession }
-  /** `signedOut`: a logout (here or in another tab), which also wipes what other tabs could renew from. */
+  /** `signedOut`: a logout in this tab, which also ends what other tabs could renew from. */
   | { type: 'clearSession'; signedOut?: boolean }
   /** Drops the pending login (remembering its `state` as consumed, case-07) and cleans the address bar. */
   | { type: 'consumeCallback'; state?: string; url: string }
@@ -178,12 +178,7 @@ export function transition(config: SpaMachineConfig, state: SpaState, event: Com
       ];
     case 'remoteLogout':
       return status === 'authenticated' || status === 'renewing'
-        ? // The note goes here too: the tab that logged out may be leaving for /v2/logout before its
-          // own wipe is done.
-          [
-            { status: 'unauthenticated', seq: seq + 1 },
-            [...STOP_WORK, { type: 'clearSession', signedOut: true }],
-          ]
+        ? [{ status: 'unauthenticated', seq: seq + 1 }, END_SESSION]
         : same;
     default:
       return same;

@@ -1,7 +1,7 @@
 import { calculatePKCECodeChallenge } from 'oauth4webapi';
 import { isBearerToken } from '../../bearer';
 import { frozen } from '../../claims';
-import { CartoAuthError, ERR_TIMEOUT, raceAbort } from '../../errors';
+import { CartoAuthError, ERR_LOGIN_REQUIRED, ERR_TIMEOUT, raceAbort } from '../../errors';
 import { browserLock } from '../../ports/ports.browser';
 import { memoryLock } from '../../ports/ports.memory';
 import type { EffectContext } from '../../types';
@@ -26,8 +26,8 @@ export interface SpaPersistence {
   load(context: EffectContext, key: KeyOf): SpaSession | undefined;
   save(context: EffectContext, key: KeyOf, session: SpaSession): void;
   /**
-   * Removes the stored session. `signedOut` (a logout, here or received from another tab) also wipes
-   * the refresh note, so no copy of the session can follow its family back in.
+   * Removes the stored session. `signedOut` (a logout in this tab) also ends every session and note
+   * answer saved before it on this origin, so no copy of the session can follow its family back in.
    */
   clear(context: EffectContext, key: KeyOf, signedOut?: boolean): Promise<void>;
   /** Redeems `refreshToken` through `redeem`, coordinated with every other tab sharing this storage. */
@@ -55,9 +55,17 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
   // tab starts with a copy of this tab's sessionStorage, its refresh token included. Without either,
   // at least this page's clients take turns (a component mounted twice).
   const lockOf = (context: EffectContext) => context.ports.lock ?? browserLock() ?? pageLock;
+  // The logout mark each client of this page saw when its session began (load, clear): a newer mark
+  // means a logout on this origin ended that session, whether or not its broadcast has arrived (a
+  // frozen background tab hears it late, after the user may have signed in again).
+  const seenMarks = new Map<string, string | undefined>();
+  const see = (context: EffectContext, key: KeyOf) => seenMarks.set(key('session'), lastLogout(context, key));
+  const endedElsewhere = (context: EffectContext, key: KeyOf) =>
+    seenMarks.has(key('session')) && seenMarks.get(key('session')) !== lastLogout(context, key);
   return {
     scope,
     load(context, key) {
+      see(context, key);
       const session = shaped<StoredSession>(readJson(store(context), key('session')), SESSION_SHAPE);
       // Frozen like a user from a token response (see `frozen`). A token that is no bearer token (a
       // line break in it would make every request throw) is tampering, as for a token response.
@@ -68,26 +76,40 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
       // The mark stays in storage: the machine's session never carries it.
       return { ...session, logout: undefined, user: JSON.parse(JSON.stringify(session.user), frozen) };
     },
-    save: (context, key, session) =>
-      store(context).set(key('session'), JSON.stringify({ ...session, logout: lastLogout(context, key) })),
+    save(context, key, session) {
+      // A session a logout elsewhere ended is not written back (with 'local', over a newer login's).
+      if (endedElsewhere(context, key)) return;
+      store(context).set(key('session'), JSON.stringify({ ...session, logout: lastLogout(context, key) }));
+    },
     async clear(context, key, signedOut) {
-      store(context).remove(key('session'));
-      // Only a logout wipes the note: a session that merely ended (refused renewal, expired) must not
-      // take the answers a duplicated tab of another session still needs.
-      if (!signedOut) return;
-      // At once, and synchronously: the tab is about to leave for /v2/logout, and the note's own wipe
-      // (a cross-tab lock, then IndexedDB) may never finish. Sessions and answers saved under an earlier
-      // mark are over, wherever the wipe got to. A random mark, not a time: a clock set back must not
-      // bring them back, nor end the next login's.
-      try {
-        context.ports.localStore.set(key('logout'), JSON.stringify(context.ports.random()));
-      } catch {
-        // Web Storage blocked: the wipe below is all there is.
+      const ended = endedElsewhere(context, key);
+      if (signedOut) {
+        // At once, and synchronously: the tab is about to leave for /v2/logout, and the note's cleanup
+        // below (a cross-tab lock, then IndexedDB) may never finish. Sessions and answers saved under
+        // an earlier mark are over, wherever it got to. A random mark, not a time: a clock set back
+        // must not bring them back, nor end the next login's.
+        try {
+          context.ports.localStore.set(key('logout'), JSON.stringify(context.ports.random()));
+        } catch {
+          // Web Storage blocked: the cleanup below is all there is.
+        }
       }
-      // With a time-out of its own: a login right after the logout aborts the work in flight, and the
-      // wipe must still happen.
+      // With 'local', a session that a logout elsewhere already ended finds a newer login's session in
+      // the shared store, not its own.
+      if (signedOut || !(scope === 'local' && ended)) store(context).remove(key('session'));
+      see(context, key);
+      // Drops the answers of earlier marks, never the current ones: a session that merely ended (a
+      // refused renewal) or a logout heard late must not take answers a newer login or a duplicated tab
+      // of another session still needs. With a time-out of its own: a login right after the logout
+      // aborts the work in flight, and this must still happen.
       await withOwnTimeout(context, (limit) =>
-        lockOf(context).run(key('refresh'), limit, (note) => raceAbort(note.write(null), limit)),
+        lockOf(context).run(key('refresh'), limit, async (note) => {
+          const mark = lastLogout(context, key);
+          const answers = answersOf(parseJson(await raceAbort(note.read(), limit)));
+          const kept = answers.filter((answer) => answer.logout === mark);
+          if (kept.length < answers.length)
+            await raceAbort(note.write(kept.length ? JSON.stringify(kept) : null), limit);
+        }),
       );
     },
     async redeem(context, key, seq, refreshToken, redeem) {
@@ -100,6 +122,11 @@ export function persistentStorage(scope: PersistenceScope): SpaPersistence {
       // token anyone without the session could use.
       const { clock } = context.ports;
       const { signal } = context;
+      // A session a logout elsewhere ended renews no more, even before that logout's broadcast arrives.
+      if (endedElsewhere(context, key)) {
+        const error = new CartoAuthError(ERR_LOGIN_REQUIRED, 'Signed out in another tab');
+        return { type: 'tokenRequestFailed', seq, error, at: clock.now() };
+      }
       return lockOf(context).run(key('refresh'), signal, async (note) => {
         // Raced with the signal: a note that never answers (a stuck IndexedDB) must not hold the lock.
         const logout = lastLogout(context, key);

@@ -27,6 +27,8 @@ export interface AuthSnapshot {
   /** Epoch ms at which the current access token expires (absent for permanent API tokens). */
   readonly expiresAt?: number;
   readonly error?: CartoAuthError;
+  /** SPA: the `appState` the session's login was started with (`login({ appState })`). */
+  readonly appState?: unknown;
 }
 
 /** Options of `auth.login()` (SPA). */
@@ -35,7 +37,7 @@ export interface LoginOptions {
   organization?: string;
   /** `prompt` sent to `/authorize`, e.g. `'login'` to force the login page. */
   prompt?: 'none' | 'login' | 'consent' | 'select_account';
-  /** Any JSON value, handed back in the snapshot's session after the callback. */
+  /** Any JSON value, handed back as the snapshot's `appState` once signed in (and kept through renewals). */
   appState?: unknown;
   /**
    * Where the address bar should point after the callback: a path or a URL on the app's origin (that

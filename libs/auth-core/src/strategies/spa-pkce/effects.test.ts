@@ -128,6 +128,40 @@ describe('spa strategy against the emulator', () => {
     });
   });
 
+  it('case-28: after the sign-up trip the login comes back to the page it was called on, with its appState', async () => {
+    const page = spaPage(emulator());
+    const first = page.client();
+    await first.start();
+    page.nav.url = `${APP_HOME}data?tab=2#map`;
+    page.nav.url = await page.loginAt(first, DEMO.users.signup, { appState: { draft: 7 }, prompt: 'login' });
+    await page.client().start();
+    await waitFor(() => page.nav.redirects.length === 2);
+    page.nav.url = await page.agent.follow(page.nav.redirects[1]!); // finish sign-up
+    await page.client().start();
+    await waitFor(() => page.nav.redirects.length === 3);
+    const again = new URL(page.nav.redirects[2]!);
+    expect(again.searchParams.has('prompt')).toBe(false); // no second login form right after sign-up
+    page.nav.url = await page.agent.follow(again.href);
+    expect(await page.client().start()).toMatchObject({ status: 'authenticated', appState: { draft: 7 } });
+    expect(page.nav.url).toBe(`${APP_HOME}data?tab=2#map`);
+  });
+
+  it("hands the login's appState back in the snapshot, through renewals and reloads", async () => {
+    const page = spaPage(emulator());
+    const storage = persistentStorage('session');
+    const first = page.client({ storage });
+    await first.start();
+    page.nav.url = await page.loginAt(first, DEMO.users.demo, { appState: { tab: 'map', ids: [1, 2] } });
+    const client = page.client({ storage });
+    expect(await client.start()).toMatchObject({
+      status: 'authenticated',
+      appState: { tab: 'map', ids: [1, 2] },
+    });
+    await client.getAccessToken({ forceRenew: true });
+    expect(client.getSnapshot().appState).toEqual({ tab: 'map', ids: [1, 2] });
+    expect((await page.client({ storage }).start()).appState).toEqual({ tab: 'map', ids: [1, 2] });
+  });
+
   it('case-28: stops with signup_incomplete when the claim is still missing after the sign-up trip', async () => {
     const page = spaPage(emulator());
     await page.signIn({}, DEMO.users.signup);

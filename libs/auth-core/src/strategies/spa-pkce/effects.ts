@@ -158,6 +158,7 @@ export async function runEffect(
       ports.broadcast?.post(logoutMessage(config.prefix));
       return;
     case 'navigate':
+      if (effect.pending) transient.set(key('pending'), JSON.stringify(effect.pending));
       navigation.redirect(effect.url);
       return;
   }

@@ -215,7 +215,10 @@ describe('spa machine', () => {
       { type: 'tokensReceived', seq: 1, tokens: noMetadata, receivedAt: 0 },
     );
     expect(first.status).toBe('redirecting');
-    expect(effects).toEqual([{ type: 'navigate', url: signupUrl(config) }]);
+    // The login is kept for the way back, without its prompt.
+    expect(effects).toEqual([
+      { type: 'navigate', url: signupUrl(config), pending: { ...pending, prompt: undefined } },
+    ]);
     expect(signupUrl(config)).toBe(
       'https://app.example/?redirectUri=http%3A%2F%2F127.0.0.1%3A4200%2Fcallback%3FforceLogin%3Dtrue',
     );

@@ -114,7 +114,8 @@ export type SpaEffect =
   | { type: 'replaceUrl'; url: string }
   /** Tells this client's other tabs (case-29). */
   | { type: 'broadcastLogout' }
-  | { type: 'navigate'; url: string };
+  /** `pending`: a login to take up again on the way back (the sign-up trip of case-28). */
+  | { type: 'navigate'; url: string; pending?: PendingLogin };
 
 type Effect = CommonEffect | SpaEffect;
 type Step = [SpaState, Effect[]];
@@ -222,7 +223,7 @@ function restore(
     // Otherwise another integration's callback (case-06): not ours, leave the URL alone.
   }
   if (!stored && hasForceLogin(url)) {
-    const next = { ...loginRequest(config, {}), signupAttempted: true };
+    const next = { ...loginRequest(config, (pending ?? {}) as LoginOptions), signupAttempted: true };
     return redirectToLogin(seq + 1, next, [{ type: 'replaceUrl', url: withoutParams(url, ['forceLogin']) }]);
   }
   if (stored && now < stored.expiresAt) {
@@ -304,7 +305,15 @@ function completeLogin(
     if (pending.signupAttempted) return fail(ERR_SIGNUP_INCOMPLETE, 'Still no user_metadata after sign-up');
     return [
       { status: 'redirecting', seq },
-      [{ type: 'navigate', url: signupUrl(config, pending.organization) }],
+      // The login is taken up again on the way back: its returnTo and appState too, its prompt not
+      // (a forced login form a second time, right after sign-up).
+      [
+        {
+          type: 'navigate',
+          url: signupUrl(config, pending.organization),
+          pending: { ...pending, prompt: undefined },
+        },
+      ],
     ];
   }
   return signedIn(config, seq, event, undefined, user, pending.appState);
@@ -403,6 +412,7 @@ export function toSnapshot(state: SpaState): AuthSnapshot {
   };
   if ('session' in state) {
     snapshot.user = state.session.user;
+    snapshot.appState = state.session.appState;
     snapshot.expiresAt = state.session.expiresAt;
   }
   if ('error' in state && state.error) snapshot.error = state.error;

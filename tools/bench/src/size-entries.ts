@@ -44,14 +44,14 @@ export const BUDGETS = { apiTokenOnly: 2048, coreSpa: 10240, adapterIncrement: 1
  * called on instead of the bare callback URL (a new-user trial: the README's snippets ended on an empty
  * /callback page), and only a logout ends the refresh note's answers (a refused renewal of one session
  * wiped the answers a duplicated tab of another session needed, and the server revoked that family),
- * 13.25 KB once `login({ appState })` was handed back at all (a documented option the snapshot never
+ * 13.24 KB once `login({ appState })` was handed back at all (a documented option the snapshot never
  * carried) and the sign-up trip (case-28) kept the login's returnTo and appState (a first-time user
  * came back to the bare callback URL, without them).
  * Until it reaches 10 KB, CI holds it at or below this ceiling, so it cannot grow unnoticed. The ceiling
  * only goes down: a feature that needs bytes finds them in the SPA bundle first, and a raise (a broken
  * feature's fix) is recorded above with its reason.
  */
-export const CORE_SPA_CEILING = 13_245;
+export const CORE_SPA_CEILING = 13_242;
 
 /** Every row, ours first. Add an entry file and a row here for each new adapter (the test checks). */
 export const SIZE_ENTRIES: readonly SizeEntry[] = [

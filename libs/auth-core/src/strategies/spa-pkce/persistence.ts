@@ -4,6 +4,7 @@ import { frozen } from '../../claims';
 import { CartoAuthError, ERR_LOGIN_REQUIRED, ERR_TIMEOUT, raceAbort } from '../../errors';
 import { browserLock } from '../../ports/ports.browser';
 import { memoryLock } from '../../ports/ports.memory';
+import { openText, sealText } from '../../ports/web-crypto-seal';
 import type { EffectContext } from '../../types';
 import { tokenTimes } from '../../timing';
 import type { TokenSet } from '../shared/oauth';
@@ -189,8 +190,8 @@ async function withOwnTimeout<T>(
   context: EffectContext,
   work: (limit: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const { clock } = context.ports;
   const limit = new AbortController();
+  const { clock } = context.ports;
   const timer = clock.setTimer(
     () => limit.abort(new CartoAuthError(ERR_TIMEOUT, 'The refresh note did not answer')),
     context.timeoutMs,
@@ -254,17 +255,6 @@ const TOKEN_SET_SHAPE = {
   accessClaims: 'object?',
 };
 
-const encoder = new TextEncoder();
-
-/** The AES-GCM key a refresh token gives: only a holder of that token can open what it sealed. */
-async function keyOf(refreshToken: string): Promise<CryptoKey> {
-  const material = await crypto.subtle.digest(
-    'SHA-256',
-    encoder.encode(`carto-auth note key:${refreshToken}`),
-  );
-  return crypto.subtle.importKey('raw', material, 'AES-GCM', false, ['encrypt', 'decrypt']);
-}
-
 /**
  * The note's entry for `answer`, sealed with a key from the refresh token spent for it.
  * @internal exported for tests that forge notes
@@ -274,17 +264,10 @@ export async function sealAnswer(
   spent: string,
   iv: string,
 ): Promise<StoredAnswer> {
-  const plain = encoder.encode(JSON.stringify(answer.tokens));
-  const sealed = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv: encoder.encode(iv) },
-    await keyOf(spent),
-    plain,
-  );
   return {
     spent: await hash(spent),
     iv,
-    // Byte by byte: spreading a large buffer into one call's arguments overflows the stack.
-    sealed: btoa(Array.from(new Uint8Array(sealed), (byte) => String.fromCharCode(byte)).join('')),
+    sealed: await sealText(JSON.stringify(answer.tokens), spent, iv),
     receivedAt: answer.receivedAt,
   };
 }
@@ -293,13 +276,8 @@ export async function sealAnswer(
 async function unseal(stored: StoredAnswer | undefined, spent: string): Promise<Answer | undefined> {
   if (!stored) return undefined;
   try {
-    const bytes = Uint8Array.from(atob(stored.sealed), (char) => char.charCodeAt(0));
-    const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: encoder.encode(stored.iv) },
-      await keyOf(spent),
-      bytes,
-    );
-    const tokens = shaped<Answer['tokens']>(JSON.parse(new TextDecoder().decode(plain)), TOKEN_SET_SHAPE);
+    const plain = await openText(stored.sealed, spent, stored.iv);
+    const tokens = shaped<Answer['tokens']>(JSON.parse(plain), TOKEN_SET_SHAPE);
     return isBearerToken(tokens?.accessToken) ? { tokens, receivedAt: stored.receivedAt } : undefined;
   } catch {
     return undefined; // a forged or damaged answer (the tag check fails) is no answer

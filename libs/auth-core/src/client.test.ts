@@ -11,7 +11,16 @@ import {
   type LockNote,
 } from '.';
 import { sealAnswer } from './strategies/spa-pkce/persistence';
-import { DEMO, REDIRECT_URI, countRequests, spaPage, useEmulator, waitFor } from '../test/harness';
+import {
+  DEMO,
+  REDIRECT_URI,
+  countRequests,
+  sameOriginPages,
+  spaPage,
+  useEmulator,
+  waitFor,
+  type SpaPage,
+} from '../test/harness';
 
 const emulator = useEmulator();
 const API = 'https://gcp-us-east1.api.carto.com';
@@ -808,11 +817,7 @@ describe('the SPA client over HTTP', () => {
   it("case-02: a duplicated tab (storage: session) takes its own session's newest tokens, never another tab's", async () => {
     // Three tabs of one origin, one Web Lock: A, a duplicate of A (a copy of its sessionStorage), and B
     // signed in as someone else. The real-browser side (Chromium copying sessionStorage) is in e2e.
-    const lock = spaPage(emulator()).ports.lock;
-    const pageA = spaPage(emulator());
-    const pageCopy = spaPage(emulator());
-    const pageB = spaPage(emulator());
-    pageA.ports.lock = pageCopy.ports.lock = pageB.ports.lock = lock;
+    const [pageA, pageCopy, pageB] = sameOriginPages(emulator(), 3) as [SpaPage, SpaPage, SpaPage];
     const tabA = await pageA.signIn({ storage: persistentStorage('session') });
     const key = 'carto-auth:carto-spa-demo:session';
     pageCopy.ports.sessionStore.set(key, pageA.ports.sessionStore.get(key)!);

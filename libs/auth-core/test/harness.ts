@@ -172,6 +172,20 @@ export function spaPage(emulator: TestEmulator, clockStart = Date.now()): SpaPag
   return page;
 }
 
+/**
+ * `count` tabs of one browser origin: each its own page (sessionStorage, navigation, clock), all sharing
+ * what a real origin shares, localStorage and the cross-tab lock with its note.
+ */
+export function sameOriginPages(emulator: TestEmulator, count: number): SpaPage[] {
+  const pages = Array.from({ length: count }, () => spaPage(emulator));
+  const [first] = pages as [SpaPage];
+  for (const page of pages) {
+    page.ports.localStore = first.ports.localStore;
+    page.ports.lock = first.ports.lock;
+  }
+  return pages;
+}
+
 /** Polls `condition` on the event loop (effects are async); fails after `ms`. */
 export async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -5,7 +5,15 @@
  */
 import { persistentStorage, type BroadcastPort, type CartoAuthClient, type LockNote, type Ports } from '..';
 import { sealAnswer } from '../strategies/spa-pkce/persistence';
-import { DEMO, countRequests, spaPage, useEmulator, waitFor, type SpaPage } from '../../test/harness';
+import {
+  DEMO,
+  countRequests,
+  sameOriginPages,
+  spaPage,
+  useEmulator,
+  waitFor,
+  type SpaPage,
+} from '../../test/harness';
 
 const emulator = useEmulator();
 beforeEach(() => emulator().admin.reset());
@@ -29,10 +37,7 @@ const noRotation = (accessToken: string) =>
 
 /** Two tabs sharing `'local'` storage and one cross-tab lock. */
 async function twoLocalTabs(): Promise<{ first: SpaPage; tabA: CartoAuthClient; tabB: CartoAuthClient }> {
-  const first = spaPage(emulator());
-  const second = spaPage(emulator());
-  second.ports.localStore = first.ports.localStore;
-  second.ports.lock = first.ports.lock;
+  const [first, second] = sameOriginPages(emulator(), 2) as [SpaPage, SpaPage];
   const tabA = await first.signIn({ storage: persistentStorage('local') });
   const tabB = second.client({ storage: persistentStorage('local') });
   expect((await tabB.start()).status).toBe('authenticated');
@@ -115,11 +120,7 @@ describe('the refresh note of persistentStorage()', () => {
   });
 
   it('a renewal that is refused (another session) leaves the note: a duplicated tab keeps its family', async () => {
-    const lock = spaPage(emulator()).ports.lock;
-    const pageA = spaPage(emulator());
-    const pageCopy = spaPage(emulator());
-    const pageOther = spaPage(emulator());
-    pageA.ports.lock = pageCopy.ports.lock = pageOther.ports.lock = lock;
+    const [pageA, pageCopy, pageOther] = sameOriginPages(emulator(), 3) as [SpaPage, SpaPage, SpaPage];
     const tabA = await pageA.signIn({ storage: persistentStorage('session') });
     pageCopy.ports.sessionStore.set(SESSION_KEY, pageA.ports.sessionStore.get(SESSION_KEY)!);
     const copy = pageCopy.client({ storage: persistentStorage('session') });
@@ -159,10 +160,7 @@ describe('the refresh note of persistentStorage()', () => {
   it('a logout whose note wipe never happens (the tab left for /v2/logout) still ends every copy of the session', async () => {
     // Tab A and a copy of it (a duplicated tab, closed, then reopened with its sessionStorage): one origin,
     // so one localStorage and one lock.
-    const pageA = spaPage(emulator());
-    const pageCopy = spaPage(emulator());
-    pageCopy.ports.localStore = pageA.ports.localStore;
-    pageCopy.ports.lock = pageA.ports.lock;
+    const [pageA, pageCopy] = sameOriginPages(emulator(), 2) as [SpaPage, SpaPage];
     const tabA = await pageA.signIn({ storage: persistentStorage('session') });
     const copied = pageA.ports.sessionStore.get(SESSION_KEY)!;
     await tabA.getAccessToken({ forceRenew: true }); // the note now holds the answer for the copy's token
@@ -202,10 +200,7 @@ describe('the refresh note of persistentStorage()', () => {
   });
 
   it("'session': a logout heard late by a frozen tab does not end the login made since", async () => {
-    const pageA = spaPage(emulator());
-    const pageB = spaPage(emulator());
-    pageB.ports.localStore = pageA.ports.localStore;
-    pageB.ports.lock = pageA.ports.lock;
+    const [pageA, pageB] = sameOriginPages(emulator(), 2) as [SpaPage, SpaPage];
     const bus = frozenTabBus();
     pageA.ports.broadcast = bus.sender;
     pageB.ports.broadcast = bus.frozen;
@@ -223,11 +218,7 @@ describe('the refresh note of persistentStorage()', () => {
   });
 
   it("'local': a logout heard late neither removes the login made since nor makes its tabs send a spent token", async () => {
-    const pageA = spaPage(emulator());
-    const pageB = spaPage(emulator());
-    const pageC = spaPage(emulator());
-    pageB.ports.localStore = pageC.ports.localStore = pageA.ports.localStore;
-    pageB.ports.lock = pageC.ports.lock = pageA.ports.lock;
+    const [pageA, pageB, pageC] = sameOriginPages(emulator(), 3) as [SpaPage, SpaPage, SpaPage];
     const bus = frozenTabBus();
     pageA.ports.broadcast = bus.sender;
     pageB.ports.broadcast = bus.frozen;
@@ -268,11 +259,8 @@ describe('the refresh note of persistentStorage()', () => {
   });
 
   it('a note write gets its own time-out, not what a slow token request left of the effect', async () => {
-    const first = spaPage(emulator());
-    const second = spaPage(emulator());
-    second.ports.localStore = first.ports.localStore;
+    const [first, second] = sameOriginPages(emulator(), 2) as [SpaPage, SpaPage];
     const shared = first.ports.lock!;
-    second.ports.lock = shared;
     const tabA = await first.signIn({ storage: persistentStorage('local') });
     const tabB = second.client({ storage: persistentStorage('local') });
     expect((await tabB.start()).status).toBe('authenticated');
